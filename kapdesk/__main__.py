@@ -1,0 +1,3 @@
+from kapdesk.app import main
+
+raise SystemExit(main())

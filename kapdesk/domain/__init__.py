@@ -1,0 +1,1 @@
+"""Pure rules and value types. Nothing here imports Qt or SQLAlchemy."""

@@ -1,0 +1,30 @@
+"""Dates as clinic staff type them: 3/12/1985 (US order) or 1985-03-12."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+DATE_HINT = "MM/DD/YYYY"
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def looks_like_date(text: str) -> bool:
+    return bool(_US.match(text.strip()) or _ISO.match(text.strip()))
+
+
+def parse_user_date(text: str) -> date | None:
+    """None for empty text; ValueError with a reason a person understands for anything not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    us, iso = _US.match(text), _ISO.match(text)
+    try:
+        if us:
+            return date(int(us.group(3)), int(us.group(1)), int(us.group(2)))
+        if iso:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError as error:
+        raise ValueError("isn't a real calendar date") from error
+    raise ValueError(f"isn't a date; type it as {DATE_HINT}")

@@ -1,0 +1,28 @@
+"""Who works in the clinic and in which roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PRESCRIBER = "prescriber"
+    NURSE = "nurse"
+    THERAPIST = "therapist"
+    FRONT_DESK = "front_desk"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    username: str
+    full_name: str
+    credentials: str
+    roles: frozenset[Role]
+    active: bool

@@ -1,0 +1,80 @@
+"""Where kapdesk keeps its files, and which database it opens."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "kapdesk"
+DATABASE_ENV = "KAPDESK_DATABASE_URL"
+DATABASE_FILE = "kapdesk.sqlite3"
+DEMO_DATABASE_FILE = "kapdesk-demo.sqlite3"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    data_dir: Path
+    config_dir: Path
+    log_dir: Path
+    backup_dir: Path
+
+    @classmethod
+    def resolve(cls, data_dir: Path | None = None) -> AppPaths:
+        """Platform folders by default; with --data-dir everything lives under that one folder."""
+        if data_dir is not None:
+            root = data_dir.expanduser().absolute()
+            return cls(root, root / "config", root / "logs", root / "backups")
+        dirs = PlatformDirs(APP_NAME, appauthor=False)
+        data = Path(dirs.user_data_dir)
+        return cls(data, Path(dirs.user_config_dir), Path(dirs.user_log_dir), data / "backups")
+
+    @property
+    def settings_file(self) -> Path:
+        """Per-PC preferences (window geometry and the like); clinic settings live in the database."""
+        return self.config_dir / "kapdesk.ini"
+
+
+@dataclass(frozen=True)
+class DatabaseChoice:
+    url: str
+    is_demo: bool
+    sqlite_path: Path | None
+
+
+class ConflictingOptions(ValueError):
+    pass
+
+
+def choose_database(paths: AppPaths, url: str | None, demo: bool) -> DatabaseChoice:
+    """--database beats KAPDESK_DATABASE_URL beats the default file; --demo always uses its own file.
+
+    --demo never follows KAPDESK_DATABASE_URL, so demo patients can't land on a clinic's real server.
+    """
+    if demo:
+        if url:
+            raise ConflictingOptions("--demo uses its own database file; leave out --database.")
+        path = paths.data_dir / "demo" / DEMO_DATABASE_FILE
+        return DatabaseChoice(f"sqlite:///{path}", True, path)
+    chosen = url or os.environ.get(DATABASE_ENV, "").strip()
+    if chosen:
+        if chosen.startswith("sqlite:///"):
+            return DatabaseChoice(chosen, False, Path(chosen.removeprefix("sqlite:///")))
+        return DatabaseChoice(chosen, False, None)
+    path = paths.data_dir / DATABASE_FILE
+    return DatabaseChoice(f"sqlite:///{path}", False, path)
+
+
+def describe_database(url: str) -> str:
+    """The database as the status bar and messages name it: never the password."""
+    if url.startswith("sqlite:///"):
+        return f"SQLite: {url.removeprefix('sqlite:///')}"
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    host = parts.hostname or query.get("host", ["local socket"])[0]
+    port = parts.port or query.get("port", [""])[0]
+    user = f"{parts.username}@" if parts.username else ""
+    return f"PostgreSQL: {user}{host}{f':{port}' if port else ''}{parts.path}"

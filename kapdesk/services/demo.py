@@ -1,0 +1,188 @@
+"""A believable demo clinic, for newcomers, training and benchmarks. Every name here is invented."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, select
+
+from kapdesk.db.base import utcnow
+from kapdesk.db.engine import Database
+from kapdesk.db.models import Patient, Room, User, UserRole
+from kapdesk.domain.errors import DemoRefused
+from kapdesk.domain.folding import fold
+from kapdesk.domain.patients import format_chart_number
+from kapdesk.domain.rooms import RoomKind
+from kapdesk.domain.staff import Role
+
+DEFAULT_PATIENTS = 200
+
+STAFF = (
+    ("dwhitfield", "Dana Whitfield", "", (Role.ADMIN,)),
+    ("mokafor", "Miriam Okafor", "MD", (Role.PRESCRIBER,)),
+    ("jlindqvist", "Jonas Lindqvist", "PMHNP", (Role.PRESCRIBER,)),
+    ("rtanaka", "Rei Tanaka", "RN", (Role.NURSE,)),
+    ("cbrennan", "Colleen Brennan", "RN", (Role.NURSE,)),
+    ("sabadi", "Samira Abadi", "PhD", (Role.THERAPIST,)),
+    ("tmorrow", "Theo Morrow", "LCSW", (Role.THERAPIST,)),
+    ("lferreira", "Luísa Ferreira", "LMFT", (Role.THERAPIST,)),
+    ("kpatel", "Kiran Patel", "", (Role.FRONT_DESK,)),
+    ("agomez", "Ana Gómez", "", (Role.FRONT_DESK, Role.ADMIN)),
+)
+ROOMS = (
+    ("Dosing Suite 1", RoomKind.DOSING),
+    ("Dosing Suite 2", RoomKind.DOSING),
+    ("Dosing Suite 3", RoomKind.DOSING),
+    ("Therapy Room A", RoomKind.THERAPY),
+    ("Therapy Room B", RoomKind.THERAPY),
+    ("Consult Room", RoomKind.CONSULT),
+)
+
+FEMALE = (
+    "Olivia Emma Ava Sophia Isabella Mia Amelia Harper Evelyn Abigail Emily Ella Elizabeth Camila Luna "
+    "Sofia Avery Mila Aria Scarlett Penelope Layla Chloe Victoria Madison Eleanor Grace Nora Riley Zoey "
+    "Hannah Hazel Lily Ellie Violet Lillian Zoë Aurora Savannah Audrey Brooklyn Bella Claire Skylar Lucy "
+    "Paisley Everly Anna Caroline Nova Genesis Émilie Maya Naomi Elena Sarah Ariana Allison Gabriella "
+    "Alice Madelyn Cora Ruby Eva Serenity Autumn Adeline Hailey Gianna Valentina Isla Eliana Quinn Nevaeh "
+    "Ivy Sadie Piper Lydia Alexa Josephine Renée María Lucía Małgorzata Siobhán Ingrid Yuki Priya Aisha "
+    "Fatima Mei Hana Chiara Björk Noémie"
+).split()
+MALE = (
+    "Liam Noah Oliver Elijah James William Benjamin Lucas Henry Theodore Jack Levi Alexander Jackson "
+    "Mateo Daniel Michael Mason Sebastian Ethan Logan Owen Samuel Jacob Asher Aiden John Joseph Wyatt "
+    "David Leo Luke Julian Hudson Grayson Matthew Ezra Gabriel Carter Isaac Jayden Luca Anthony Dylan "
+    "Lincoln Thomas Maverick Elias Josiah Charles Caleb Christopher Ezekiel Miles Jaxon Isaiah Andrew "
+    "Joshua Nathan Nolan Adrian Cameron Santiago Eli Aaron Ryan Angel Cooper Waylon Easton Kai Christian "
+    "Landon Colton Roman Axel Brooks Jonathan Robert José Andrés Łukasz Søren Jürgen François Tomás "
+    "Darnell Hiroshi Arjun Omar Kwame Wei Dmitri Niall Rafael"
+).split()
+LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark "
+    "Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams "
+    "Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Gomez Phillips Evans Turner Diaz Parker "
+    "Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers Gutierrez Ortiz Morgan Cooper "
+    "Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez Wood James "
+    "Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez "
+    "Powell Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Gonzales Fisher Vasquez "
+    "Simmons Romero Jordan Patterson Alexander Hamilton Graham Reynolds Griffin Wallace Moreno West Cole "
+    "Hayes Bryant Herrera Gibson Ellis Tran Medina Aguilar Stevens Murray Ford Castro Marshall Owens "
+    "Harrison Fernandez McDonald Woods Washington Kennedy Wells Vargas Henry Chen Freeman Webb Tucker "
+    "Guzman Burns Crawford Olson Simpson Porter Hunter Gordon Mendez Silva Shaw Snyder Mason Dixon Muñoz "
+    "Núñez Müller Schäfer O'Brien O'Connor D'Angelo Kowalczyk Wójcik Łukaszewski Søndergaard Åberg "
+    "Nakamura Yamamoto Okonkwo Haddad Novak Dvořák Petrović Ivanova Van-der-Berg De-la-Cruz St-Pierre "
+    "Lefèvre"
+).split()
+NICKNAMES = ("Sam", "Alex", "Jo", "Max", "Bea", "Kit", "Ray", "Lou")
+ARCHIVE_REASONS = ("Course completed", "Moved away", "Referred elsewhere", "Duplicate record")
+RELATIONSHIPS = ("spouse", "partner", "friend", "parent", "sibling", "adult child", "roommate")
+AREA_CODES = (503, 971, 360, 206, 425, 541, 415, 510, 916, 213, 310, 619, 720, 303, 512, 617, 212, 646, 312)
+STREETS = (
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Division",
+    "Everett",
+    "Flanders",
+    "Glisan",
+    "Hawthorne",
+    "Irving",
+    "Jefferson",
+)
+CITIES = (
+    ("Portland", "OR", "972"),
+    ("Beaverton", "OR", "970"),
+    ("Vancouver", "WA", "986"),
+    ("Salem", "OR", "973"),
+)
+
+
+def populate(
+    database: Database, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None
+) -> int:
+    """Fill an empty database with staff, rooms and `patients` patients. Same seed, same clinic."""
+    today = today or date.today()
+    rng = random.Random(seed)
+    with database.transaction() as session:
+        if session.scalar(select(func.count()).select_from(Patient)) or session.scalar(
+            select(func.count()).select_from(User)
+        ):
+            raise DemoRefused(
+                "This database already holds patients or staff, so no demo data was added.",
+                "Demo data only goes into a new, empty database (try kapdesk --demo).",
+            )
+        session.execute(insert(Room), [{"name": n, "kind": k.value, "active": True} for n, k in ROOMS])
+        for username, name, credentials, roles in STAFF:
+            user = User(username=username, full_name=name, credentials=credentials, active=True)
+            user.roles = [UserRole(role=r.value) for r in roles]
+            session.add(user)
+        batch: list[dict[str, object]] = []
+        for number in range(1, patients + 1):
+            batch.append(_patient(rng, number, today))
+            if len(batch) == 5000:
+                session.execute(insert(Patient), batch)
+                batch.clear()
+        if batch:
+            session.execute(insert(Patient), batch)
+    return patients
+
+
+def _patient(rng: random.Random, number: int, today: date) -> dict[str, object]:
+    female = rng.random() < 0.58
+    first = rng.choice(FEMALE if female else MALE)
+    last = rng.choice(LAST).replace("-", " ") if rng.random() < 0.5 else rng.choice(LAST)
+    phone = _phone(rng)
+    dob = today - timedelta(days=rng.randrange(19 * 365, 78 * 365))
+    weight_on = today - timedelta(days=rng.randrange(0, 200))
+    height_on = weight_on - timedelta(days=rng.randrange(0, 400))
+    now = utcnow()
+    escort = rng.random() < 0.85
+    emergency = rng.random() < 0.9
+    city, state, zip3 = rng.choice(CITIES)
+    archived = rng.random() < 0.03
+    return {
+        "chart_number": format_chart_number(number),
+        "first_name": first,
+        "last_name": last,
+        "preferred_name": rng.choice(NICKNAMES) if rng.random() < 0.04 else "",
+        "first_key": fold(first),
+        "last_key": fold(last),
+        "date_of_birth": dob,
+        "sex_at_birth": "female" if female else "male",
+        "pronouns": ("she/her" if female else "he/him") if rng.random() < 0.9 else "they/them",
+        "phone": phone,
+        "phone_key": phone[2:],
+        "email": f"{fold(first)}.{fold(last)}{number}@example.com" if rng.random() < 0.8 else "",
+        "address": f"{rng.randrange(100, 9999)} SE {rng.choice(STREETS)} St\n"
+        f"{city}, {state} {zip3}{rng.randrange(10, 99)}",
+        "escort_name": f"{rng.choice(FEMALE + MALE)} {last}" if escort else "",
+        "escort_phone": _phone(rng) if escort else "",
+        "escort_relationship": rng.choice(RELATIONSHIPS) if escort else "",
+        "emergency_name": f"{rng.choice(FEMALE + MALE)} {rng.choice(LAST)}" if emergency else "",
+        "emergency_phone": _phone(rng) if emergency else "",
+        "emergency_relationship": rng.choice(RELATIONSHIPS) if emergency else "",
+        "weight_kg": round(min(max(rng.gauss(68 if female else 80, 14), 42.0), 180.0), 1),
+        "weight_recorded_on": weight_on,
+        "height_cm": round(min(max(rng.gauss(164 if female else 177, 7), 140.0), 205.0), 1),
+        "height_recorded_on": height_on,
+        "archived_at": now - timedelta(days=rng.randrange(1, 700)) if archived else None,
+        "archive_reason": rng.choice(ARCHIVE_REASONS) if archived else "",
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+    }
+
+
+def _phone(rng: random.Random) -> str:
+    """A number in the 555-0100..0199 block, which North American numbering reserves for fiction."""
+    return f"+1{rng.choice(AREA_CODES)}5550{rng.randrange(100, 200):03d}"
+
+
+def ensure_populated(database: Database) -> bool:
+    """For `kapdesk --demo`: fill the demo database the first time it is opened. True if filled now."""
+    with database.reading() as connection:
+        if connection.execute(select(func.count()).select_from(Patient)).scalar_one():
+            return False
+    populate(database)
+    return True

@@ -1,0 +1,205 @@
+"""The patient registry: find, create, edit, archive and restore patients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kapdesk.db.base import utcnow
+from kapdesk.db.engine import Database
+from kapdesk.db.models import Patient
+from kapdesk.domain import patient_search as q
+from kapdesk.domain.changes import Changes, Outcome
+from kapdesk.domain.contacts import parse_phone
+from kapdesk.domain.errors import ConflictError, NotFound, ValidationFailed
+from kapdesk.domain.folding import fold, prefix_upper_bound
+from kapdesk.domain.patients import (
+    CHART_PREFIX,
+    PatientDraft,
+    PatientRecord,
+    PatientSummary,
+    changed_fields,
+    format_chart_number,
+    validate,
+)
+
+SEARCH_LIMIT = 50
+_DRAFT_FIELDS = tuple(PatientDraft.__dataclass_fields__)
+_SUMMARY_COLUMNS = (
+    Patient.id,
+    Patient.chart_number,
+    Patient.first_name,
+    Patient.last_name,
+    Patient.preferred_name,
+    Patient.date_of_birth,
+    Patient.phone,
+    Patient.archived_at.is_not(None),
+)
+
+
+class PatientService:
+    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
+        self._db = database
+        self._today = today
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def search(
+        self, text: str, *, include_archived: bool = False, limit: int = SEARCH_LIMIT
+    ) -> list[PatientSummary]:
+        """As-you-type search: each reading of the text is one indexed range query, merged in order."""
+        criteria = q.interpret(text)
+        statements = [_criterion_query(c) for c in criteria] if criteria else [select(*_SUMMARY_COLUMNS)]
+        found: dict[int, PatientSummary] = {}
+        with self._db.reading() as connection:
+            for statement in statements:
+                if not include_archived:
+                    statement = statement.where(Patient.archived_at.is_(None))
+                if not criteria:
+                    statement = statement.order_by(Patient.last_key, Patient.first_key, Patient.id)
+                for row in connection.execute(statement.limit(limit)):
+                    found.setdefault(row[0], PatientSummary(*row))
+                if len(found) >= limit:
+                    break
+        return list(found.values())[:limit]
+
+    def get(self, patient_id: int) -> PatientRecord:
+        with self._db.transaction() as session:
+            return _record(_load(session, patient_id))
+
+    # -- changing --------------------------------------------------------------------------------------
+
+    def create(self, draft: PatientDraft) -> Outcome[PatientRecord]:
+        clean = self._checked(draft)
+        for _attempt in range(5):  # another PC may take the same chart number; try the next one
+            try:
+                with self._db.transaction() as session:
+                    patient = Patient(chart_number=_next_chart_number(session))
+                    _apply(patient, clean)
+                    session.add(patient)
+                    session.flush()
+                    record = _record(patient)
+                return Outcome(record, Changes(patients=frozenset({record.id})))
+            except IntegrityError as error:
+                if "chart_number" not in str(error.orig):
+                    raise
+        raise RuntimeError("could not allocate a chart number after 5 attempts")
+
+    def update(self, patient_id: int, expected_version: int, draft: PatientDraft) -> Outcome[PatientRecord]:
+        """Save an edit made to version `expected_version`; refuse if someone saved a newer one since."""
+        clean = self._checked(draft)
+        with self._db.transaction() as session:
+            patient = _load(session, patient_id)
+            _require_version(patient, expected_version)
+            if changed_fields(_record(patient).as_draft(), clean):
+                _apply(patient, clean)
+                session.flush()
+            record = _record(patient)
+        return Outcome(record, Changes(patients=frozenset({patient_id})))
+
+    def archive(self, patient_id: int, expected_version: int, reason: str) -> Outcome[PatientRecord]:
+        with self._db.transaction() as session:
+            patient = _load(session, patient_id)
+            _require_version(patient, expected_version)
+            if patient.archived_at is None:
+                patient.archived_at = utcnow()
+                patient.archive_reason = reason.strip()[:200]
+                session.flush()
+            record = _record(patient)
+        return Outcome(record, Changes(patients=frozenset({patient_id})))
+
+    def restore(self, patient_id: int, expected_version: int) -> Outcome[PatientRecord]:
+        with self._db.transaction() as session:
+            patient = _load(session, patient_id)
+            _require_version(patient, expected_version)
+            if patient.archived_at is not None:
+                patient.archived_at = None
+                patient.archive_reason = ""
+                session.flush()
+            record = _record(patient)
+        return Outcome(record, Changes(patients=frozenset({patient_id})))
+
+    def _checked(self, draft: PatientDraft) -> PatientDraft:
+        clean, errors = validate(draft, self._today())
+        if errors:
+            raise ValidationFailed(errors)
+        return clean
+
+
+def _criterion_query(criterion: q.Criterion) -> Select:  # type: ignore[type-arg]
+    base = select(*_SUMMARY_COLUMNS)
+    match criterion:
+        case q.NamePrefix(last=last, first=first):
+            where = [_prefix(Patient.last_key, last)]
+            if first:
+                where.append(_prefix(Patient.first_key, first))
+            return base.where(*where).order_by(Patient.last_key, Patient.first_key, Patient.id)
+        case q.FirstNamePrefix(first=first):
+            return base.where(_prefix(Patient.first_key, first)).order_by(
+                Patient.first_key, Patient.last_key, Patient.id
+            )
+        case q.ChartNumber(prefix=prefix):
+            return base.where(_prefix(Patient.chart_number, prefix)).order_by(Patient.chart_number)
+        case q.BirthDate(value=value):
+            return base.where(Patient.date_of_birth == value).order_by(Patient.last_key, Patient.first_key)
+        case q.PhonePrefix(digits=digits):
+            return base.where(_prefix(Patient.phone_key, digits)).order_by(Patient.phone_key, Patient.id)
+    raise TypeError(criterion)
+
+
+def _prefix(column, prefix: str):  # type: ignore[no-untyped-def]
+    """A range both databases answer from a b-tree index (LIKE can't use one on every collation)."""
+    return and_(column >= prefix, column < prefix_upper_bound(prefix))
+
+
+def _load(session: Session, patient_id: int) -> Patient:
+    patient = session.get(Patient, patient_id)
+    if patient is None:
+        raise NotFound(f"There is no patient with id {patient_id}.")
+    return patient
+
+
+def _require_version(patient: Patient, expected_version: int) -> None:
+    if patient.version != expected_version:
+        current = _record(patient)
+        raise ConflictError(
+            f"{current.display_name}'s record was changed on another computer after you opened it.", current
+        )
+
+
+def _next_chart_number(session: Session) -> str:
+    highest = session.scalar(
+        select(func.max(Patient.chart_number)).where(Patient.chart_number.like(f"{CHART_PREFIX}%"))
+    )
+    sequence = int(highest[len(CHART_PREFIX) :]) + 1 if highest else 1
+    return format_chart_number(sequence)
+
+
+def _apply(patient: Patient, draft: PatientDraft) -> None:
+    for name in _DRAFT_FIELDS:
+        setattr(patient, name, getattr(draft, name))
+    patient.first_key = fold(draft.first_name)
+    patient.last_key = fold(draft.last_name)
+    patient.phone_key = _phone_key(draft.phone)
+
+
+def _phone_key(e164: str) -> str:
+    """National digits of a stored E.164 number (+15035550123 -> 5035550123), for prefix search."""
+    return parse_phone(e164).national_digits if e164 else ""
+
+
+def _record(patient: Patient) -> PatientRecord:
+    values = {name: getattr(patient, name) for name in _DRAFT_FIELDS}
+    return PatientRecord(
+        **values,
+        id=patient.id,
+        chart_number=patient.chart_number,
+        version=patient.version,
+        archived_at=patient.archived_at,
+        archive_reason=patient.archive_reason,
+        updated_at=patient.updated_at,
+    )

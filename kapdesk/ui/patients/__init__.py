@@ -1,0 +1,1 @@
+"""The patient registry area: search list, create/edit dialog, archive, and the chart window."""

@@ -1,0 +1,138 @@
+"""The patient chart: who this is and what to watch for, above tabs that each clinical area adds to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.changes import Changes
+from kapdesk.domain.contacts import format_phone
+from kapdesk.domain.patients import PatientRecord, age_on, alerts_for
+from kapdesk.services.patients import PatientService
+from kapdesk.ui.changes import ChangeBus
+from kapdesk.ui.formatting import show_date, show_long_date, show_timestamp
+from kapdesk.ui.geometry import restore_geometry, save_geometry
+
+ALERT_STYLES = {
+    "warning": "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3;",
+    "info": "background: #e8f1fb; color: #1b4f8e; border: 1px solid #a3c0e0;",
+}
+
+
+class PatientChart(QWidget):
+    """A top-level window per patient. Refreshes itself when a service call changes this patient."""
+
+    def __init__(
+        self,
+        service: PatientService,
+        bus: ChangeBus,
+        settings: QSettings,
+        patient_id: int,
+        edit: Callable[[PatientRecord], None],
+    ) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.patient_id = patient_id
+        self._service = service
+        self._settings = settings
+        self._edit = edit
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        self.name = QLabel()
+        self.name.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel()
+        self.alerts = QHBoxLayout()
+        self.edit_button = QPushButton("Edit details…")
+        self.edit_button.clicked.connect(lambda: self._edit(self.record))
+        header_top = QHBoxLayout()
+        header_top.addWidget(self.name, 1)
+        header_top.addWidget(self.edit_button)
+
+        self.tabs = QTabWidget()
+        self.overview = QWidget()
+        self.details = QFormLayout(self.overview)
+        self.tabs.addTab(self.overview, "Overview")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header_top)
+        layout.addWidget(self.facts)
+        layout.addLayout(self.alerts)
+        layout.addWidget(self.tabs, 1)
+
+        bus.changed.connect(self._on_changed)
+        self.reload()
+        if not restore_geometry(self, settings, "patient_chart"):
+            self.resize(760, 560)
+
+    def reload(self) -> None:
+        self.record = self._service.get(self.patient_id)
+        self._show(self.record, date.today())
+
+    def _show(self, p: PatientRecord, today: date) -> None:
+        self.setWindowTitle(f"{p.display_name} — {p.chart_number}")
+        self.name.setText(p.display_name)
+        pronouns = f" · {p.pronouns}" if p.pronouns else ""
+        self.facts.setText(
+            f"{age_on(p.date_of_birth, today)} years · born {show_long_date(p.date_of_birth)} · "  # type: ignore[arg-type]
+            f"chart {p.chart_number}{pronouns}"
+        )
+        while self.alerts.count():
+            item = self.alerts.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for alert in alerts_for(p, today):
+            chip = QLabel(alert.text)
+            chip.setObjectName("alert")
+            chip.setStyleSheet(
+                f"QLabel {{ {ALERT_STYLES[alert.severity]} border-radius: 9px; padding: 2px 8px; }}"
+            )
+            self.alerts.addWidget(chip)
+        self.alerts.addStretch(1)
+
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        for label, value in _detail_rows(p):
+            text = QLabel(escape(value).replace("\n", "<br>") if value else "<i>not recorded</i>")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details.addRow(f"{label}:", text)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.patient_id in changes.patients:
+            self.reload()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        save_geometry(self, self._settings, "patient_chart")
+        super().closeEvent(event)
+
+
+def _detail_rows(p: PatientRecord) -> list[tuple[str, str]]:
+    def person(name: str, phone: str, relationship: str) -> str:
+        parts = [name, f"({relationship})" if relationship else "", format_phone(phone)]
+        return " ".join(part for part in parts if part) if name else ""
+
+    def measure(value: float | None, unit: str, when: date | None) -> str:
+        return f"{value:g} {unit} (recorded {show_date(when)})" if value is not None else ""
+
+    return [
+        ("Phone", format_phone(p.phone)),
+        ("Email", p.email),
+        ("Address", p.address),
+        ("Sex at birth", p.sex_at_birth.capitalize()),
+        ("Escort / driver", person(p.escort_name, p.escort_phone, p.escort_relationship)),
+        ("Emergency contact", person(p.emergency_name, p.emergency_phone, p.emergency_relationship)),
+        ("Weight", measure(p.weight_kg, "kg", p.weight_recorded_on)),
+        ("Height", measure(p.height_cm, "cm", p.height_recorded_on)),
+        ("Last changed", show_timestamp(p.updated_at)),
+    ]

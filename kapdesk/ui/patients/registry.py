@@ -1,0 +1,245 @@
+"""The patient list: type to find, Enter to open, and the actions a front desk uses all day."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kapdesk.domain.changes import Changes
+from kapdesk.domain.errors import ConflictError, KapdeskError
+from kapdesk.domain.patients import PatientRecord, PatientSummary
+from kapdesk.services.patients import PatientService
+from kapdesk.ui.changes import ChangeBus
+from kapdesk.ui.patients.archive import ArchiveDialog
+from kapdesk.ui.patients.chart import PatientChart
+from kapdesk.ui.patients.editor import PatientEditor
+from kapdesk.ui.patients.table_model import PatientTableModel
+
+SEARCH_DELAY_MS = 60  # coalesces fast typing; each search itself takes a few milliseconds
+
+
+class PatientRegistry(QWidget):
+    def __init__(self, service: PatientService, bus: ChangeBus, settings: QSettings) -> None:
+        super().__init__()
+        self._service = service
+        self._bus = bus
+        self._settings = settings
+        self.charts: dict[int, PatientChart] = {}
+        self.editor: PatientEditor | None = None
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a patient: name, chart no., date of birth or phone   (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Patient search")
+        self.search.installEventFilter(self)
+        self.show_archived = QCheckBox("Show archived")
+        self.new_button = QPushButton("New patient")
+        self.new_button.setToolTip("Ctrl+N")
+
+        self.model = PatientTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName("Patients")
+        self.table.installEventFilter(self)
+
+        self.status = QLabel()
+        self.open_button = QPushButton("Open chart")
+        self.edit_button = QPushButton("Edit…")
+        self.archive_button = QPushButton("Archive…")
+
+        self.new_action = QAction("&New patient…", self, shortcut=QKeySequence.StandardKey.New)
+        self.find_action = QAction("&Find patient", self, shortcut=QKeySequence.StandardKey.Find)
+        self.open_action = QAction("&Open chart", self)
+        self.edit_action = QAction("&Edit patient…", self, shortcut=QKeySequence("Ctrl+E"))
+        self.archive_action = QAction("&Archive patient…", self)
+        self.restore_action = QAction("&Restore patient", self)
+        self.show_archived_action = QAction("Show &archived patients", self, checkable=True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.show_archived)
+        top.addWidget(self.new_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        for button in (self.open_button, self.edit_button, self.archive_button):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._timer.start)
+        self.search.returnPressed.connect(self._open_first)
+        self.show_archived.toggled.connect(self.show_archived_action.setChecked)
+        self.show_archived_action.toggled.connect(self.show_archived.setChecked)
+        self.show_archived.toggled.connect(self.refresh)
+        self.new_button.clicked.connect(self.new_patient)
+        self.new_action.triggered.connect(self.new_patient)
+        self.find_action.triggered.connect(self.focus_search)
+        self.open_button.clicked.connect(self.open_selected)
+        self.open_action.triggered.connect(self.open_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.archive_or_restore_selected)
+        self.archive_action.triggered.connect(self.archive_or_restore_selected)
+        self.restore_action.triggered.connect(self.archive_or_restore_selected)
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        bus.changed.connect(self._on_changed)
+        self.refresh()
+
+    # -- listing -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        keep = self.selected()
+        text = self.search.text()
+        rows = self._service.search(text, include_archived=self.show_archived.isChecked())
+        self.model.set_rows(rows)
+        if keep is not None and (row := self.model.row_of(keep.id)) is not None:
+            self.table.selectRow(row)
+        elif rows:
+            self.table.selectRow(0)
+        if rows:
+            self.status.setText(
+                f"{len(rows)} patient{'s' if len(rows) != 1 else ''}"
+                + (" — showing the first 50; type more to narrow" if len(rows) >= 50 else "")
+            )
+        elif text.strip():
+            self.status.setText(f"No patient matches “{text.strip()}”. Press Ctrl+N to add a new patient.")
+        else:
+            self.status.setText("No patients yet. Press Ctrl+N to add the first one.")
+        self._update_actions()
+
+    def selected(self) -> PatientSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.patient_at(rows[0].row()) if rows else None
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_actions(self) -> None:
+        patient = self.selected()
+        for widget in (
+            self.open_button,
+            self.edit_button,
+            self.archive_button,
+            self.open_action,
+            self.edit_action,
+        ):
+            widget.setEnabled(patient is not None)
+        archived = patient is not None and patient.archived
+        self.archive_button.setText("Restore" if archived else "Archive…")
+        self.archive_action.setEnabled(patient is not None and not archived)
+        self.restore_action.setEnabled(archived)
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.patients:
+            self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down arrow moves from the search box into the list; Enter in the list opens the chart."""
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.search and key == Qt.Key.Key_Down and self.model.rowCount():
+                self.table.setFocus()
+                return True
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def _open_first(self) -> None:
+        self.refresh()
+        self.open_selected()
+
+    def open_selected(self) -> PatientChart | None:
+        patient = self.selected()
+        return self.open_chart(patient.id) if patient else None
+
+    def open_chart(self, patient_id: int) -> PatientChart:
+        chart = self.charts.get(patient_id)
+        if chart is None:
+            chart = PatientChart(self._service, self._bus, self._settings, patient_id, self._edit_record)
+            chart.destroyed.connect(lambda _=None, pid=patient_id: self.charts.pop(pid, None))
+            self.charts[patient_id] = chart
+        chart.show()
+        chart.raise_()
+        chart.activateWindow()
+        return chart
+
+    def new_patient(self) -> PatientEditor:
+        return self._open_editor(None)
+
+    def edit_selected(self) -> PatientEditor | None:
+        patient = self.selected()
+        return self._edit_record(self._service.get(patient.id)) if patient else None
+
+    def _edit_record(self, record: PatientRecord) -> PatientEditor:
+        return self._open_editor(record)
+
+    def _open_editor(self, record: PatientRecord | None) -> PatientEditor:
+        if self.editor is not None and self.editor.isVisible():
+            self.editor.raise_()
+            self.editor.activateWindow()
+            return self.editor
+        self.editor = PatientEditor(self._service, self._bus, self._settings, record, self.window())
+        self.editor.saved.connect(self._select_saved)
+        self.editor.open()
+        return self.editor
+
+    def _select_saved(self, record: PatientRecord) -> None:
+        if self.model.row_of(record.id) is None:
+            self.search.setText(record.chart_number)
+            self.refresh()
+        row = self.model.row_of(record.id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def archive_or_restore_selected(self) -> None:
+        patient = self.selected()
+        if patient is None:
+            return
+        record = self._service.get(patient.id)
+        try:
+            if record.is_archived:
+                outcome = self._service.restore(record.id, record.version)
+            else:
+                dialog = ArchiveDialog(record.display_name, self)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                outcome = self._service.archive(record.id, record.version, dialog.reason_text)
+        except ConflictError as conflict:
+            QMessageBox.warning(self, conflict.title, f"{conflict.message} Please try again.")
+            self.refresh()
+            return
+        except KapdeskError as error:
+            QMessageBox.warning(self, error.title, str(error))
+            return
+        self._bus.publish(outcome.changes)
