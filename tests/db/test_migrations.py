@@ -1,0 +1,106 @@
+"""The schema the models describe is the schema the migrations build, on both databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from kapdesk.db.base import Base
+from kapdesk.db.engine import Database, create_database_engine
+from kapdesk.db.migrate import current_revision, ensure_current, head_revision, script_directory, upgrade
+from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew
+from kapdesk.services.clinic import open_clinic
+
+
+def test_there_is_exactly_one_head() -> None:
+    assert len(script_directory().get_heads()) == 1
+
+
+def test_models_and_migrations_agree(empty_db_url: str, tmp_path: Path) -> None:
+    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    try:
+        with clinic.database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        clinic.close()
+
+
+def test_a_fresh_database_is_created_at_head(empty_db_url: str, tmp_path: Path) -> None:
+    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    try:
+        assert clinic.migration.before is None
+        assert clinic.migration.after == head_revision()
+        assert clinic.migration.backup is None  # nothing to back up yet
+    finally:
+        clinic.close()
+
+
+def test_an_older_database_upgrades_with_its_data_intact(empty_db_url: str, tmp_path: Path) -> None:
+    database = Database(create_database_engine(empty_db_url))
+    upgrade(database, "0001")
+    with database.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (username, full_name, credentials, active, created_at, version) "
+            "VALUES ('mokafor', 'Miriam Okafor', 'MD', true, '2026-01-02 03:04:05+00:00', 1)"
+        ))  # fmt: skip
+        connection.execute(text("INSERT INTO rooms (name, kind, active) VALUES ('Dosing Suite 1', 'dosing', true)"))
+    database.dispose()
+
+    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    try:
+        assert (clinic.migration.before, clinic.migration.after) == ("0001", head_revision())
+        with clinic.database.reading() as connection:
+            assert connection.execute(text("SELECT full_name FROM users")).scalar_one() == "Miriam Okafor"
+            assert connection.execute(text("SELECT kind FROM rooms")).scalar_one() == "dosing"
+            assert current_revision(connection) == head_revision()
+        if clinic.database.is_sqlite:
+            # The file was copied before the upgrade, and the copy is the old schema with the same data.
+            backup = clinic.migration.backup
+            assert backup is not None and backup.exists()
+            with sqlite3.connect(backup) as old:
+                assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+                assert old.execute("SELECT full_name FROM users").fetchone() == ("Miriam Okafor",)
+                assert old.execute("SELECT name FROM sqlite_master WHERE name='patients'").fetchone() is None
+    finally:
+        clinic.close()
+
+
+def test_a_database_from_a_newer_kapdesk_is_refused_and_left_alone(db_url: str, tmp_path: Path) -> None:
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    engine.dispose()
+    with pytest.raises(DatabaseTooNew, match="newer version of kapdesk") as raised:
+        open_clinic(db_url, tmp_path / "backups")
+    assert "Nothing was changed" in raised.value.remedy
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "9999_future"
+    engine.dispose()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_foreign_database_is_not_taken_over(empty_db_url: str, tmp_path: Path) -> None:
+    engine = create_engine(empty_db_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE invoices (id integer primary key, total integer)"))
+    engine.dispose()
+    with pytest.raises(DatabaseCorrupt, match="isn't a kapdesk database"):
+        open_clinic(empty_db_url, tmp_path / "backups")
+
+
+def test_timestamps_come_back_as_utc(clinic) -> None:  # type: ignore[no-untyped-def]
+    from kapdesk.domain.patients import PatientDraft
+
+    saved = clinic.patients.create(
+        PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1))
+    ).value
+    again = clinic.patients.get(saved.id)
+    assert again.updated_at is not None and again.updated_at.utcoffset().total_seconds() == 0

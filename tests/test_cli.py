@@ -1,0 +1,112 @@
+"""The command line, run as a user would: a real process, real files, real exit codes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.pg_server import PostgresServer
+
+
+def kapdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "KAPDESK_DATABASE_URL"} | (env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "kapdesk", *args], capture_output=True, text=True, env=full_env, timeout=120,
+        stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_migrate_creates_the_database_in_the_data_dir(tmp_path: Path) -> None:
+    result = kapdesk("--data-dir", str(tmp_path), "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "upgraded from schema none" in result.stdout
+    assert (tmp_path / "kapdesk.sqlite3").exists()
+    again = kapdesk("--data-dir", str(tmp_path), "migrate")
+    assert "is up to date" in again.stdout
+
+
+def test_demo_fills_a_fresh_database_then_refuses_to_fill_it_twice(tmp_path: Path) -> None:
+    result = kapdesk("--data-dir", str(tmp_path), "demo", "--patients", "30", "--seed", "4")
+    assert result.returncode == 0, result.stderr
+    assert "30 patients" in result.stdout
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM patients").fetchone() == (30,)
+    second = kapdesk("--data-dir", str(tmp_path), "demo")
+    assert second.returncode == 1
+    assert "already holds patients" in second.stderr
+
+
+def test_the_demo_option_uses_a_separate_database(tmp_path: Path) -> None:
+    assert kapdesk("--data-dir", str(tmp_path), "--demo", "demo", "--patients", "5").returncode == 0
+    assert (tmp_path / "demo" / "kapdesk-demo.sqlite3").exists()
+    assert not (tmp_path / "kapdesk.sqlite3").exists()
+
+
+def test_demo_never_follows_the_server_url_and_cannot_be_combined_with_database(tmp_path: Path) -> None:
+    result = kapdesk("--data-dir", str(tmp_path), "--demo", "--database", "sqlite:////tmp/x.sqlite3", "migrate")
+    assert result.returncode == 2
+    assert "--demo uses its own database file" in result.stderr
+
+
+def test_database_url_comes_from_the_environment_or_the_option(tmp_path: Path, postgres: PostgresServer) -> None:
+    postgres.create_database("cli_env")
+    try:
+        url = postgres.url("cli_env")
+        result = kapdesk("--data-dir", str(tmp_path), "demo", "--patients", "3", env={"KAPDESK_DATABASE_URL": url})
+        assert result.returncode == 0, result.stderr
+        assert "PostgreSQL:" in result.stdout and "cli_env" in result.stdout
+        assert not (tmp_path / "kapdesk.sqlite3").exists()
+        other = tmp_path / "explicit.sqlite3"
+        result = kapdesk("--database", f"sqlite:///{other}", "migrate", env={"KAPDESK_DATABASE_URL": url})
+        assert result.returncode == 0 and other.exists()  # --database beats the environment
+    finally:
+        postgres.drop_database("cli_env")
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        ("corrupt", "damaged or is not a kapdesk database"),
+        ("newer", "newer version of kapdesk"),
+    ],
+)
+def test_bad_databases_fail_with_a_message_and_a_non_zero_exit(tmp_path: Path, setup: str, words: str) -> None:
+    path = tmp_path / "kapdesk.sqlite3"
+    if setup == "corrupt":
+        path.write_bytes(b"\x00garbage" * 512)
+    else:
+        assert kapdesk("--data-dir", str(tmp_path), "migrate").returncode == 0
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE alembic_version SET version_num='9999_future'")
+    before = _content(path)
+    result = kapdesk("--data-dir", str(tmp_path), "migrate")
+    assert result.returncode == 1
+    assert words in result.stderr
+    assert _content(path) == before
+    assert not (tmp_path / "backups").exists()
+
+
+def _content(path: Path) -> object:
+    """What a database holds (SQLite may move pages between the WAL and the file; that isn't a change)."""
+    try:
+        with sqlite3.connect(path) as db:
+            return list(db.iterdump())
+    except sqlite3.DatabaseError:
+        return path.read_bytes()
+
+
+def test_unreachable_server_fails_with_a_message(tmp_path: Path) -> None:
+    result = kapdesk("--database", "postgresql+psycopg://kap@127.0.0.1:1/kap", "migrate")
+    assert result.returncode == 1
+    assert "can't reach the PostgreSQL server" in result.stderr
+
+
+def test_global_options_come_before_the_command(tmp_path: Path) -> None:
+    result = kapdesk("migrate", "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "unrecognized arguments" in result.stderr
