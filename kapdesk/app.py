@@ -64,8 +64,6 @@ def setup_logging(paths: AppPaths) -> None:
             paths.log_dir / "kapdesk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
-        handler = logging.StreamHandler(
-            sys.stderr
-        )  # an unwritable folder is reported when the database opens
+        handler = logging.StreamHandler(sys.stderr)  # an unwritable folder is reported when the database opens
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -94,8 +94,7 @@ class PostgresServer:
     def _admin(self):  # type: ignore[no-untyped-def]
         import psycopg
 
-        return psycopg.connect(host=str(self.socket_dir), port=self.port, user=USER, dbname="postgres",
-                               autocommit=True)
+        return psycopg.connect(host=str(self.socket_dir), port=self.port, user=USER, dbname="postgres", autocommit=True)
 
     def create_database(self, name: str, template: str = "template0") -> None:
         with self._admin() as connection:

@@ -62,9 +62,7 @@ def create_database_engine(url: str | URL) -> Engine:
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = create_engine(
-            parsed, hide_parameters=True, pool_pre_ping=True, connect_args={"connect_timeout": 5}
-        )
+        engine = create_engine(parsed, hide_parameters=True, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     else:
         raise StorageError(
             f"kapdesk doesn't support {backend} databases.",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 # Letters that carry no combining mark in Unicode, so NFKD alone leaves them alone.
-_SPECIAL = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"}
-)
+_SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"})
 
 
 def fold(text: str) -> str:

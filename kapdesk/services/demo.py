@@ -98,9 +98,7 @@ CITIES = (
 )
 
 
-def populate(
-    database: Database, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None
-) -> int:
+def populate(database: Database, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None) -> int:
     """Fill an empty database with staff, rooms and `patients` patients. Same seed, same clinic."""
     today = today or date.today()
     rng = random.Random(seed)

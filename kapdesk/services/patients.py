@@ -48,9 +48,7 @@ class PatientService:
 
     # -- reading ---------------------------------------------------------------------------------------
 
-    def search(
-        self, text: str, *, include_archived: bool = False, limit: int = SEARCH_LIMIT
-    ) -> list[PatientSummary]:
+    def search(self, text: str, *, include_archived: bool = False, limit: int = SEARCH_LIMIT) -> list[PatientSummary]:
         """As-you-type search: each reading of the text is one indexed range query, merged in order."""
         criteria = q.interpret(text)
         statements = [_criterion_query(c) for c in criteria] if criteria else [select(*_SUMMARY_COLUMNS)]

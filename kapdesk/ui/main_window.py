@@ -37,9 +37,7 @@ class MainWindow(QMainWindow):
         self.loading = QLabel("Opening the clinic database…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.loading)
-        self.nav.currentRowChanged.connect(
-            lambda row: self.pages.setCurrentIndex(row + 1) if row >= 0 else None
-        )
+        self.nav.currentRowChanged.connect(lambda row: self.pages.setCurrentIndex(row + 1) if row >= 0 else None)
         split = QSplitter()
         split.addWidget(self.nav)
         split.addWidget(self.pages)

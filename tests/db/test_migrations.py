@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from kapdesk.db.base import Base
 from kapdesk.db.engine import Database, create_database_engine
-from kapdesk.db.migrate import current_revision, ensure_current, head_revision, script_directory, upgrade
+from kapdesk.db.migrate import current_revision, head_revision, script_directory, upgrade
 from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew
 from kapdesk.services.clinic import open_clinic
 
@@ -99,8 +99,6 @@ def test_a_foreign_database_is_not_taken_over(empty_db_url: str, tmp_path: Path)
 def test_timestamps_come_back_as_utc(clinic) -> None:  # type: ignore[no-untyped-def]
     from kapdesk.domain.patients import PatientDraft
 
-    saved = clinic.patients.create(
-        PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1))
-    ).value
+    saved = clinic.patients.create(PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1))).value
     again = clinic.patients.get(saved.id)
     assert again.updated_at is not None and again.updated_at.utcoffset().total_seconds() == 0

@@ -85,10 +85,7 @@ def test_network_filesystems_are_recognised_from_the_mount_table(tmp_path: Path)
     mounts = tmp_path / "mounts"
     share = tmp_path / "share"
     share.mkdir()
-    mounts.write_text(
-        "/dev/vda / ext4 rw 0 0\n"
-        f"//fileserver/clinic {share} cifs rw,relatime 0 0\n"
-    )
+    mounts.write_text(f"/dev/vda / ext4 rw 0 0\n//fileserver/clinic {share} cifs rw,relatime 0 0\n")
     assert filesystem_type(share / "kapdesk.sqlite3", mounts) == "cifs"
     assert filesystem_type(tmp_path / "elsewhere.sqlite3", mounts) == "ext4"
     with pytest.raises(NetworkShareRefused, match=r"network filesystem \(cifs\)") as raised:

@@ -84,7 +84,10 @@ def test_display_name_shows_a_preferred_name_only_when_different() -> None:
 
 
 def test_changed_fields_lists_what_differs_in_form_order() -> None:
-    assert changed_fields(GOOD, replace(GOOD, email="m@example.org", first_name="Mia")) == ["first_name", "email"]
+    assert changed_fields(GOOD, replace(GOOD, email="m@example.org", first_name="Mia")) == [
+        "first_name",
+        "email",
+    ]
 
 
 def test_chart_alerts_name_what_blocks_safe_dosing() -> None:

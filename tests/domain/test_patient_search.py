@@ -20,7 +20,10 @@ from kapdesk.domain.patient_search import (
         ("Núñ", [NamePrefix("nun"), FirstNamePrefix("nun")]),
         ("lopez, ma", [NamePrefix("lopez", "ma")]),
         (", ma", [FirstNamePrefix("ma")]),
-        ("maria lopez", [NamePrefix("marialopez"), NamePrefix("lopez", "maria"), NamePrefix("maria", "lopez")]),
+        (
+            "maria lopez",
+            [NamePrefix("marialopez"), NamePrefix("lopez", "maria"), NamePrefix("maria", "lopez")],
+        ),
         ("1985-03-12", [BirthDate(date(1985, 3, 12))]),
         ("3/12/1985", [BirthDate(date(1985, 3, 12))]),
         ("2/30/1985", []),

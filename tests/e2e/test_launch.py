@@ -44,8 +44,7 @@ def test_demo_launch_shows_the_window_then_the_demo_clinic(qtbot, tmp_path: Path
     assert str(tmp_path / "demo" / "kapdesk-demo.sqlite3") in str(seen["label"])
 
 
-def test_a_damaged_database_is_explained_in_a_dialog_and_the_app_exits(qtbot, tmp_path: Path,
-                                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_database_is_explained_in_a_dialog_and_the_app_exits(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "kapdesk.sqlite3").write_bytes(b"not a database" * 100)
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))

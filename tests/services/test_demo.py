@@ -50,8 +50,9 @@ def test_same_seed_same_clinic(clinic: Clinic, tmp_path) -> None:  # type: ignor
 def test_searching_the_demo_clinic_finds_accented_names(clinic: Clinic) -> None:
     demo.populate(clinic.database, patients=400, seed=1, today=TODAY)
     found = clinic.patients.search("mu", include_archived=True)
-    assert found and all(p.last_name.lower().replace("ü", "u").startswith("mu") or
-                         p.first_name.lower().startswith("mu") for p in found)
+    assert found and all(
+        p.last_name.lower().replace("ü", "u").startswith("mu") or p.first_name.lower().startswith("mu") for p in found
+    )
 
 
 def test_demo_refuses_a_database_that_already_has_patients(clinic: Clinic) -> None:

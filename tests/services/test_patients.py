@@ -122,7 +122,7 @@ def test_concurrent_sessions_cannot_both_win(registry: Clinic) -> None:
     from kapdesk.db.models import Patient
 
     patient_id = registry.patients.search("obr")[0].id
-    sessions = registry.database._sessions  # noqa: SLF001  (two independent units of work)
+    sessions = registry.database._sessions
     with sessions() as first, sessions() as second:
         a, b = first.get(Patient, patient_id), second.get(Patient, patient_id)
         assert a is not None and b is not None

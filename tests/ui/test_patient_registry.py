@@ -112,8 +112,9 @@ def test_a_new_patient_is_saved_and_selected(qtbot, registry: PatientRegistry, p
     assert registry.selected() is not None and registry.selected().id == record.id  # type: ignore[union-attr]
 
 
-def test_bad_input_is_marked_on_the_field_with_a_reason_and_nothing_saved(qtbot, registry: PatientRegistry,
-                                                                            people: Clinic) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_marked_on_the_field_with_a_reason_and_nothing_saved(
+    qtbot, registry: PatientRegistry, people: Clinic
+) -> None:  # type: ignore[no-untyped-def]
     editor = registry.new_patient()
     type_into(qtbot, line(editor, "first_name"), "Ana")
     type_into(qtbot, line(editor, "date_of_birth"), "13/45/1990")
@@ -141,8 +142,9 @@ def test_bad_input_is_marked_on_the_field_with_a_reason_and_nothing_saved(qtbot,
     assert len(people.patients.search("")) == 4
 
 
-def test_an_edit_made_elsewhere_first_is_shown_not_overwritten(qtbot, registry: PatientRegistry,
-                                                                people: Clinic) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_made_elsewhere_first_is_shown_not_overwritten(
+    qtbot, registry: PatientRegistry, people: Clinic
+) -> None:  # type: ignore[no-untyped-def]
     registry.search.setText("nunn")
     registry.refresh()
     editor = registry.edit_selected()
@@ -198,8 +200,7 @@ def test_cancel_with_unsaved_edits_asks_first(qtbot, registry: PatientRegistry, 
     assert not editor.isVisible()
 
 
-def test_archive_hides_and_restore_brings_back(qtbot, registry: PatientRegistry, people: Clinic,
-                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_archive_hides_and_restore_brings_back(qtbot, registry: PatientRegistry, people: Clinic, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def confirm(dialog: ArchiveDialog) -> int:
         dialog.reason.setCurrentText("Moved away")
         return QDialog.DialogCode.Accepted
@@ -233,6 +234,7 @@ def test_chart_refreshes_after_an_edit_from_its_own_button(qtbot, registry: Pati
     line(editor, "escort_name").setText("Pablo Núñez")
     line(editor, "escort_phone").setText("503-555-0166")
     assert editor.save() is True
-    qtbot.waitUntil(lambda: "No escort/driver on file" not in
-                    [c.text() for c in chart.findChildren(type(chart.name), "alert")])
+    qtbot.waitUntil(
+        lambda: "No escort/driver on file" not in [c.text() for c in chart.findChildren(type(chart.name), "alert")]
+    )
     assert chart.record.escort_name == "Pablo Núñez"

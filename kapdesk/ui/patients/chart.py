@@ -95,9 +95,7 @@ class PatientChart(QWidget):
         for alert in alerts_for(p, today):
             chip = QLabel(alert.text)
             chip.setObjectName("alert")
-            chip.setStyleSheet(
-                f"QLabel {{ {ALERT_STYLES[alert.severity]} border-radius: 9px; padding: 2px 8px; }}"
-            )
+            chip.setStyleSheet(f"QLabel {{ {ALERT_STYLES[alert.severity]} border-radius: 9px; padding: 2px 8px; }}")
             self.alerts.addWidget(chip)
         self.alerts.addStretch(1)
 

@@ -81,9 +81,7 @@ class PatientEditor(QDialog):
 
     def _build(self) -> None:
         self.banner = QFrame()
-        self.banner.setStyleSheet(
-            "QFrame { background: #fff4e5; border: 1px solid #f0a202; border-radius: 4px; }"
-        )
+        self.banner.setStyleSheet("QFrame { background: #fff4e5; border: 1px solid #f0a202; border-radius: 4px; }")
         self.banner_text = QLabel()
         self.banner_text.setWordWrap(True)
         self.load_theirs = QPushButton("Load their version")
@@ -135,9 +133,7 @@ class PatientEditor(QDialog):
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -225,9 +221,7 @@ class PatientEditor(QDialog):
                 errors.append(FieldError(name, str(error)))
                 continue
             # Stored in kg and cm; the second unit in each list (lb, in) is converted on the way in.
-            values[name] = (
-                round(number * factor, 1) if number is not None and unit.currentIndex() == 1 else number
-            )
+            values[name] = round(number * factor, 1) if number is not None and unit.currentIndex() == 1 else number
         return PatientDraft(**values), errors  # type: ignore[arg-type]
 
     def _snapshot(self) -> PatientDraft:
@@ -239,9 +233,7 @@ class PatientEditor(QDialog):
         for error in errors:
             self.slots[error.field].show_error(error.message)
         count = len({e.field for e in errors})
-        self.summary.setText(
-            f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} attention."
-        )
+        self.summary.setText(f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} attention.")
         self.summary.setVisible(bool(errors))
         if errors:
             self.slots[errors[0].field].input.setFocus()
