@@ -93,6 +93,6 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     registry.find_action.triggered.connect(lambda: window.show_area("Patients"))
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
     window.loading.setText("")
-    window.statusBar().showMessage(f"{clinic.description} — ready", 4000)
+    window.statusBar().showMessage("Ready", 3000)
     registry.focus_search()
     return registry

@@ -9,13 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSplitter,
     QStackedWidget,
     QWidget,
 )
@@ -32,18 +32,19 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Areas")
-        self.nav.setMaximumWidth(200)
         self.pages = QStackedWidget()
         self.loading = QLabel("Opening the clinic database…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages.addWidget(self.loading)
         self.nav.currentRowChanged.connect(lambda row: self.pages.setCurrentIndex(row + 1) if row >= 0 else None)
-        split = QSplitter()
-        split.addWidget(self.nav)
-        split.addWidget(self.pages)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
-        self.setCentralWidget(split)
+        self.nav.setFixedWidth(180)
+        self.nav.setStyleSheet("QListWidget::item { padding: 6px 8px; }")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
 
         self.database_label = QLabel(database_label)
         self.database_label.setAccessibleName("Database in use")

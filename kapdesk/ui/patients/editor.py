@@ -75,6 +75,7 @@ class PatientEditor(QDialog):
         if record is not None:
             self._fill(record.as_draft())
         self._initial = self._snapshot()
+        self.setMinimumWidth(780)
         restore_geometry(self, settings, "patient_editor")
 
     # -- layout ------------------------------------------------------------------------------------
@@ -111,21 +112,21 @@ class PatientEditor(QDialog):
             ("phone", QLineEdit(), False), ("email", QLineEdit(), False), ("address", address, False),
         ]))  # fmt: skip
         right.addWidget(self._group("Escort / driver", [
-            ("escort_name", QLineEdit(), False), ("escort_phone", QLineEdit(), False),
-            ("escort_relationship", QLineEdit(), False),
+            ("escort_name", QLineEdit(), False, "Name"), ("escort_phone", QLineEdit(), False, "Phone"),
+            ("escort_relationship", QLineEdit(), False, "Relationship"),
         ]))  # fmt: skip
         right.addWidget(self._group("Emergency contact", [
-            ("emergency_name", QLineEdit(), False), ("emergency_phone", QLineEdit(), False),
-            ("emergency_relationship", QLineEdit(), False),
+            ("emergency_name", QLineEdit(), False, "Name"), ("emergency_phone", QLineEdit(), False, "Phone"),
+            ("emergency_relationship", QLineEdit(), False, "Relationship"),
         ]))  # fmt: skip
         self.weight_unit, self.height_unit = QComboBox(), QComboBox()
         self.weight_unit.addItems(["kg", "lb"])
         self.height_unit.addItems(["cm", "in"])
         right.addWidget(self._group("Weight and height", [
             ("weight_kg", self._with_unit(QLineEdit(), self.weight_unit), False),
-            ("weight_recorded_on", self._date_edit(), False),
+            ("weight_recorded_on", self._date_edit(), False, "Weighed on"),
             ("height_cm", self._with_unit(QLineEdit(), self.height_unit), False),
-            ("height_recorded_on", self._date_edit(), False),
+            ("height_recorded_on", self._date_edit(), False, "Measured on"),
         ]))  # fmt: skip
         left.addStretch(1)
         right.addStretch(1)
@@ -146,14 +147,15 @@ class PatientEditor(QDialog):
         layout.addWidget(self.buttons)
         self.slots["first_name"].editor.setFocus()
 
-    def _group(self, title: str, rows: list[tuple[str, QWidget, bool]]) -> QGroupBox:
+    def _group(self, title: str, rows: list[tuple]) -> QGroupBox:  # type: ignore[type-arg]
+        """Rows are (field, widget, required[, caption]); the caption defaults to the field's full label."""
         box = QGroupBox(title)
         form = QFormLayout(box)
-        for name, widget, required in rows:
+        for name, widget, required, *caption in rows:
             editor = widget.findChild(QLineEdit) if widget.property("unit_wrapper") else widget
             slot = FieldSlot(widget, FIELD_LABELS[name], editor)
             self.slots[name] = slot
-            add_row(form, FIELD_LABELS[name], slot, required)
+            add_row(form, caption[0] if caption else FIELD_LABELS[name], slot, required)
             widget.setAccessibleName(FIELD_LABELS[name])
         return box
 
@@ -236,6 +238,7 @@ class PatientEditor(QDialog):
         self.summary.setText(f"{count} field{'s' if count != 1 else ''} need{'s' if count == 1 else ''} attention.")
         self.summary.setVisible(bool(errors))
         if errors:
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))  # room for every message
             self.slots[errors[0].field].input.setFocus()
 
     # -- saving ------------------------------------------------------------------------------------

@@ -25,27 +25,27 @@ class FieldSlot(QWidget):
         layout.setSpacing(2)
         layout.addWidget(editor)
         layout.addWidget(self.error)
-        self._normal_style = editor.styleSheet()
+        self._normal_style = self.input.styleSheet()
 
     def show_error(self, message: str) -> None:
-        self.editor.setStyleSheet(INVALID_STYLE)
-        self.editor.setProperty("invalid", True)
-        self.editor.setAccessibleDescription(f"{self.label} {message}")
+        self.input.setStyleSheet(INVALID_STYLE)
+        self.input.setProperty("invalid", True)
+        self.input.setAccessibleDescription(f"{self.label} {message}")
         self.error.setText(f"{self.label} {message}.")
         self.error.show()
 
     def clear_error(self) -> None:
-        self.editor.setStyleSheet(self._normal_style)
-        self.editor.setProperty("invalid", False)
-        self.editor.setAccessibleDescription("")
+        self.input.setStyleSheet(self._normal_style)
+        self.input.setProperty("invalid", False)
+        self.input.setAccessibleDescription("")
         self.error.hide()
 
     @property
     def has_error(self) -> bool:
-        return bool(self.editor.property("invalid"))
+        return bool(self.input.property("invalid"))
 
 
 def add_row(form: QFormLayout, label: str, slot: FieldSlot, required: bool = False) -> None:
     caption = QLabel(f"{label}{' *' if required else ''}")
-    caption.setBuddy(slot.editor)
+    caption.setBuddy(slot.input)
     form.addRow(caption, slot)
