@@ -23,7 +23,7 @@ def plan_for(tmp_path: Path, demo: bool) -> LaunchPlan:
 
 
 def _main_window() -> MainWindow | None:
-    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)), None)
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
 def test_demo_launch_shows_the_window_then_the_demo_clinic(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
