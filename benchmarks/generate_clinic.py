@@ -153,9 +153,7 @@ def describe(result: Generated) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--patients", type=int, default=DEFAULT_PATIENTS, help="default %(default)s")
     parser.add_argument("--out", type=Path, help="SQLite file (default benchmarks/data/clinic-100k.sqlite3)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="default %(default)s")

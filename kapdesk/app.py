@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -25,8 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         choice = choose_database(paths, args.database, args.demo)
     except ConflictingOptions as error:
         parser.error(str(error))
-    setup_logging(paths)
     if args.command:
+        setup_logging(paths)
         return cli.run(args, paths, choice)
 
     from kapdesk.ui.launch import LaunchPlan, run_gui  # Qt only when there is a window to show
@@ -43,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def open_for_window(choice: DatabaseChoice, paths: AppPaths) -> Clinic:
     """Runs off the UI thread after the window is up: the slow imports and the migration happen here."""
+    setup_logging(paths)
     from kapdesk.services import demo
     from kapdesk.services.clinic import open_clinic
 
@@ -54,13 +54,15 @@ def open_for_window(choice: DatabaseChoice, paths: AppPaths) -> Clinic:
 
 def setup_logging(paths: AppPaths) -> None:
     """A rotating file in the log folder. Only events and tracebacks, never patient data."""
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger("kapdesk")
     if root.handlers:
         return
     root.setLevel(logging.INFO)
     try:
         paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = RotatingFileHandler(
             paths.log_dir / "kapdesk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from platformdirs import PlatformDirs
-
 APP_NAME = "kapdesk"
 DATABASE_ENV = "KAPDESK_DATABASE_URL"
 DATABASE_FILE = "kapdesk.sqlite3"
@@ -28,6 +26,8 @@ class AppPaths:
         if data_dir is not None:
             root = data_dir.expanduser().absolute()
             return cls(root, root / "config", root / "logs", root / "backups")
+        from platformdirs import PlatformDirs  # not needed (nor imported) when --data-dir is given
+
         dirs = PlatformDirs(APP_NAME, appauthor=False)
         data = Path(dirs.user_data_dir)
         return cls(data, Path(dirs.user_config_dir), Path(dirs.user_log_dir), data / "backups")

@@ -83,6 +83,11 @@ def test_search_by_name_chart_birth_date_and_phone(registry: Clinic, query: str,
     assert names(registry.patients.search(query)) == expected
 
 
+@pytest.mark.parametrize("query", ["2/30/1980", "1987-05-0", "1987-13-01"])
+def test_text_that_means_nothing_finds_nobody_rather_than_everybody(registry: Clinic, query: str) -> None:
+    assert registry.patients.search(query) == []
+
+
 def test_empty_search_lists_everyone_alphabetically(registry: Clinic) -> None:
     assert names(registry.patients.search("")) == [
         "Smitty Adams", "María Núñez", "Mark Nunn", "Sean O'Brien", "John Smith", "Zoë Smith",
