@@ -7,7 +7,9 @@ opens the window, starts fast.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +65,11 @@ def run(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> in
         print(f"kapdesk: {error.message}", file=sys.stderr)
         if error.remedy:
             print(f"  {error.remedy}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # a message and an exit status, never a traceback at an admin's prompt
+        frames = "".join(traceback.format_tb(error.__traceback__))  # not the message: it can quote patient data
+        logging.getLogger("kapdesk").error("%s failed: %s\n%s", args.command, type(error).__name__, frames)
+        print(f"kapdesk: {args.command} failed unexpectedly ({type(error).__name__}); see the log.", file=sys.stderr)
         return EXIT_FAILED
 
 

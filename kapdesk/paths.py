@@ -70,8 +70,8 @@ def choose_database(paths: AppPaths, url: str | None, demo: bool) -> DatabaseCho
 
 def describe_database(url: str) -> str:
     """The database as the status bar and messages name it: never the password."""
-    if url.startswith("sqlite:///"):
-        return f"SQLite: {url.removeprefix('sqlite:///')}"
+    if url.startswith("sqlite"):
+        return f"SQLite: {url.partition(':///')[2]}"
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     host = parts.hostname or query.get("host", ["local socket"])[0]

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Qt's offscreen and xcb platforms, fonts, and PostgreSQL for the test suite.
 DEB_PACKAGES=(
-  postgresql libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
+  python3 python3-venv postgresql libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   libxcb-xkb1 e2fsprogs
 )
@@ -24,10 +24,10 @@ fi
 
 PYTHON=${PYTHON:-python3}
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
-  echo "kapdesk needs Python 3.11 or newer" >&2
+  echo "kapdesk needs Python 3.11 or newer; $PYTHON is $("$PYTHON" --version 2>&1)" >&2
   exit 1
 }
-[[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
+[[ -x .venv/bin/pip ]] || { rm -rf .venv && "$PYTHON" -m venv .venv; }
 
 # Reinstall only when the declared dependencies change.
 stamp=.venv/.kapdesk-installed

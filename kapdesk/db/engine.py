@@ -31,14 +31,20 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One user action: everything inside commits together or not at all."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except exc.OperationalError as error:
+            raise translate(error, self.engine.url) from error
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A connection for list queries that read plain rows, not ORM objects."""
-        with self.engine.connect() as connection:
-            yield connection
+        try:
+            with self.engine.connect() as connection:
+                yield connection
+        except exc.OperationalError as error:
+            raise translate(error, self.engine.url) from error
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -46,7 +52,13 @@ class Database:
 
 def create_database_engine(url: str | URL) -> Engine:
     """Make an engine for a SQLite file or a PostgreSQL server and prove it answers."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError as error:
+        raise StorageError(
+            f"“{url}” isn't a database URL.",
+            "Use postgresql+psycopg://USER@SERVER/DATABASE for a server, or leave it out for this PC's own file.",
+        ) from error
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
@@ -60,7 +72,7 @@ def create_database_engine(url: str | URL) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
     elif backend == "postgresql":
-        if parsed.drivername == "postgresql":
+        if parsed.drivername != "postgresql+psycopg":  # the one driver kapdesk ships
             parsed = parsed.set(drivername="postgresql+psycopg")
         engine = create_engine(parsed, hide_parameters=True, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     else:

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, exc, inspect, text
 
 from kapdesk.db.engine import Database, translate
-from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew
+from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew, DataDirNotWritable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision, so an up-to-date database opens without importing alembic (~0.5 s).
@@ -98,10 +98,22 @@ def upgrade(database: Database, revision: str = "head") -> None:
 def backup_sqlite(database: Database, backup_dir: Path, revision: str | None) -> Path:
     """A consistent copy via SQLite's online backup API (safe even with WAL and other readers)."""
     source_path = Path(database.engine.url.database or "")
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = backup_dir / f"{source_path.stem}-{stamp}-before-upgrade-from-{revision}.sqlite3"
     partial = target.with_suffix(".partial")
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        _copy_checked(source_path, partial)
+        shutil.move(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        raise DataDirNotWritable(
+            f"kapdesk couldn't back up the database to {backup_dir} before upgrading it ({error}).",
+            "Nothing was upgraded. Make that folder writable, or free some disk space, and start kapdesk again.",
+        ) from error
+    return target
+
+
+def _copy_checked(source_path: Path, copy_path: Path) -> None:
     source = sqlite3.connect(source_path)
     try:
         check = source.execute("PRAGMA quick_check").fetchone()[0]
@@ -110,12 +122,10 @@ def backup_sqlite(database: Database, backup_dir: Path, revision: str | None) ->
                 f"The database {source_path} failed its integrity check ({check}), so it was not upgraded.",
                 "Nothing was changed. Restore the latest backup.",
             )
-        copy = sqlite3.connect(partial)
+        copy = sqlite3.connect(copy_path)
         try:
             source.backup(copy)
         finally:
             copy.close()
     finally:
         source.close()
-    shutil.move(partial, target)
-    return target

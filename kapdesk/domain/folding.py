@@ -17,6 +17,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
 
 
+KEY_LENGTH = 80  # the key columns' width; a folded name can be longer than the name ("ß" -> "ss")
+
+
+def search_key(text: str) -> str:
+    return fold(text)[:KEY_LENGTH]
+
+
 def prefix_upper_bound(prefix: str) -> str:
     """The smallest string greater than every string that starts with `prefix` (binary order)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)

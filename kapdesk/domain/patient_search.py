@@ -60,7 +60,9 @@ def interpret(text: str) -> list[Criterion]:
     chart = _CHART.match(text.replace(" ", ""))
     if chart:
         digits = chart.group(1)
-        return [ChartNumber(format_chart_number(int(digits)) if len(digits) == 6 else CHART_PREFIX + digits)]
+        if not digits or digits.startswith("0"):  # "KD-00012": still typing a padded number
+            return [ChartNumber(CHART_PREFIX + digits)]
+        return [ChartNumber(format_chart_number(int(digits)))]  # "KD-12" means chart 12
     if _PHONEISH.match(text):
         return _digit_readings(phone_digits(text))
     return _name_readings(text)
@@ -68,7 +70,7 @@ def interpret(text: str) -> list[Criterion]:
 
 def _digit_readings(digits: str) -> list[Criterion]:
     readings: list[Criterion] = []
-    if len(digits) <= 6:
+    if digits and len(digits) <= 6:
         readings.append(ChartNumber(format_chart_number(int(digits))))
     national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
     if len(national) >= 3:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from kapdesk.domain.contacts import check_email, parse_phone
 from kapdesk.domain.errors import FieldError
+from kapdesk.domain.folding import fold
 
 MAX_AGE_YEARS = 120
 WEIGHT_KG_RANGE = (20.0, 350.0)
@@ -14,6 +15,12 @@ HEIGHT_CM_RANGE = (90.0, 250.0)
 WEIGHT_STALE_DAYS = 90  # CLINICAL.md: warn when the weight behind a mg/kg dose is older than this
 SEX_AT_BIRTH = ("female", "male", "intersex", "not recorded")
 CHART_PREFIX = "KD-"
+
+# Longest text each field holds (the database columns match these).
+MAX_LENGTHS = {
+    "first_name": 80, "last_name": 80, "preferred_name": 80, "pronouns": 40, "email": 254, "address": 500,
+    "escort_name": 120, "escort_relationship": 60, "emergency_name": 120, "emergency_relationship": 60,
+}  # fmt: skip
 
 # Labels used in messages and by the UI to point at the right field.
 FIELD_LABELS = {
@@ -119,6 +126,25 @@ def format_chart_number(sequence: int) -> str:
     return f"{CHART_PREFIX}{sequence:06d}"
 
 
+def merge_edits(base: PatientDraft, mine: PatientDraft, theirs: PatientDraft) -> PatientDraft:
+    """Three-way merge: their saved version, with the fields this user changed from `base` applied on top."""
+    return replace(theirs, **{name: getattr(mine, name) for name in changed_fields(base, mine)})
+
+
+def date_new_measures(before: PatientDraft, after: PatientDraft, today: date) -> PatientDraft:
+    """A weight or height typed anew without a new date was measured today, not on the old date."""
+    updates: dict[str, object] = {}
+    for value, when in (("weight_kg", "weight_recorded_on"), ("height_cm", "height_recorded_on")):
+        new_value = getattr(after, value)
+        if (
+            new_value is not None
+            and new_value != getattr(before, value)
+            and getattr(after, when) == getattr(before, when)
+        ):
+            updates[when] = today
+    return replace(after, **updates)  # type: ignore[arg-type]
+
+
 def changed_fields(before: PatientDraft, after: PatientDraft) -> list[str]:
     """Names of the form fields whose values differ, in form order."""
     return [f.name for f in fields(PatientDraft) if getattr(before, f.name) != getattr(after, f.name)]
@@ -135,8 +161,11 @@ def validate(draft: PatientDraft, today: date) -> tuple[PatientDraft, list[Field
     for name in ("first_name", "last_name"):
         if not clean[name]:
             errors.append(FieldError(name, "is required"))
-        elif len(str(clean[name])) > 80:
-            errors.append(FieldError(name, "is longer than 80 characters"))
+        elif not fold(str(clean[name])):
+            errors.append(FieldError(name, "needs at least one letter"))
+    for name, limit in MAX_LENGTHS.items():
+        if isinstance(clean[name], str) and len(clean[name]) > limit:  # type: ignore[arg-type]
+            errors.append(FieldError(name, f"is longer than {limit} characters"))
 
     dob = clean["date_of_birth"]
     if dob is None:

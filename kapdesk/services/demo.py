@@ -11,7 +11,7 @@ from kapdesk.db.base import utcnow
 from kapdesk.db.engine import Database
 from kapdesk.db.models import Patient, Room, User, UserRole
 from kapdesk.domain.errors import DemoRefused
-from kapdesk.domain.folding import fold
+from kapdesk.domain.folding import fold, search_key
 from kapdesk.domain.patients import format_chart_number
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
@@ -144,8 +144,8 @@ def _patient(rng: random.Random, number: int, today: date) -> dict[str, object]:
         "first_name": first,
         "last_name": last,
         "preferred_name": rng.choice(NICKNAMES) if rng.random() < 0.04 else "",
-        "first_key": fold(first),
-        "last_key": fold(last),
+        "first_key": search_key(first),
+        "last_key": search_key(last),
         "date_of_birth": dob,
         "sex_at_birth": "female" if female else "male",
         "pronouns": ("she/her" if female else "he/him") if rng.random() < 0.9 else "they/them",

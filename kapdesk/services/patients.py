@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from kapdesk.db.base import utcnow
 from kapdesk.db.engine import Database
@@ -17,13 +19,14 @@ from kapdesk.domain import patient_search as q
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.contacts import parse_phone
 from kapdesk.domain.errors import ConflictError, NotFound, ValidationFailed
-from kapdesk.domain.folding import fold, prefix_upper_bound
+from kapdesk.domain.folding import prefix_upper_bound, search_key
 from kapdesk.domain.patients import (
     CHART_PREFIX,
     PatientDraft,
     PatientRecord,
     PatientSummary,
     changed_fields,
+    date_new_measures,
     format_chart_number,
     validate,
 )
@@ -93,17 +96,18 @@ class PatientService:
     def update(self, patient_id: int, expected_version: int, draft: PatientDraft) -> Outcome[PatientRecord]:
         """Save an edit made to version `expected_version`; refuse if someone saved a newer one since."""
         clean = self._checked(draft)
-        with self._db.transaction() as session:
+        with self._guard_races(patient_id), self._db.transaction() as session:
             patient = _load(session, patient_id)
             _require_version(patient, expected_version)
-            if changed_fields(_record(patient).as_draft(), clean):
-                _apply(patient, clean)
+            before = _record(patient).as_draft()
+            if changed_fields(before, clean):
+                _apply(patient, date_new_measures(before, clean, self._today()))
                 session.flush()
             record = _record(patient)
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
     def archive(self, patient_id: int, expected_version: int, reason: str) -> Outcome[PatientRecord]:
-        with self._db.transaction() as session:
+        with self._guard_races(patient_id), self._db.transaction() as session:
             patient = _load(session, patient_id)
             _require_version(patient, expected_version)
             if patient.archived_at is None:
@@ -114,7 +118,7 @@ class PatientService:
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
     def restore(self, patient_id: int, expected_version: int) -> Outcome[PatientRecord]:
-        with self._db.transaction() as session:
+        with self._guard_races(patient_id), self._db.transaction() as session:
             patient = _load(session, patient_id)
             _require_version(patient, expected_version)
             if patient.archived_at is not None:
@@ -123,6 +127,17 @@ class PatientService:
                 session.flush()
             record = _record(patient)
         return Outcome(record, Changes(patients=frozenset({patient_id})))
+
+    @contextmanager
+    def _guard_races(self, patient_id: int) -> Iterator[None]:
+        """Another PC may commit between our version check and our write; the version column catches it."""
+        try:
+            yield
+        except StaleDataError as error:
+            current = self.get(patient_id)
+            raise ConflictError(
+                f"{current.display_name}'s record was changed on another computer after you opened it.", current
+            ) from error
 
     def _checked(self, draft: PatientDraft) -> PatientDraft:
         clean, errors = validate(draft, self._today())
@@ -206,8 +221,8 @@ def _next_chart_number(session: Session) -> str:
 def _apply(patient: Patient, draft: PatientDraft) -> None:
     for name in _DRAFT_FIELDS:
         setattr(patient, name, getattr(draft, name))
-    patient.first_key = fold(draft.first_name)
-    patient.last_key = fold(draft.last_name)
+    patient.first_key = search_key(draft.first_name)
+    patient.last_key = search_key(draft.last_name)
     patient.phone_key = _phone_key(draft.phone)
 
 

@@ -18,7 +18,8 @@ def install_crash_handler() -> None:
 
 def _on_exception(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
     details = "".join(traceback.format_exception(kind, error, tb))
-    log.error("unhandled %s\n%s", kind.__name__, details)
+    # Database errors can quote the offending row, so the log keeps where it failed, not what it said.
+    log.error("unhandled %s\n%s", kind.__name__, "".join(traceback.format_tb(tb)))
     if QApplication.instance() is None:
         sys.__excepthook__(kind, error, tb)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -52,10 +53,14 @@ def run_gui(plan: LaunchPlan) -> int:
     def failed(error: BaseException) -> None:
         from kapdesk.domain.errors import KapdeskError
 
-        if not isinstance(error, KapdeskError):
-            raise error  # goes to the crash dialog
-        window.show_failure(f"{error.message}\n\n{error.remedy}")
-        QMessageBox.critical(window, error.title, f"{error.message}\n\n{error.remedy}".strip())
+        if isinstance(error, KapdeskError):
+            title, text = error.title, f"{error.message}\n\n{error.remedy}".strip()
+        else:
+            logging.getLogger("kapdesk").error("opening failed: %s", type(error).__name__)
+            title = "Can't open the clinic database"
+            text = f"kapdesk could not open the clinic database ({type(error).__name__}). Nothing was changed."
+        window.show_failure(text)
+        QMessageBox.critical(window, title, text)
         app.exit(1)
 
     task = BackgroundTask(plan.open_clinic, window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -108,4 +109,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         save_geometry(self, self.settings, "main_window")
         self.settings.sync()
+        # Charts are top-level windows of their own; quitting the main window ends the session with them.
+        for other in QApplication.topLevelWidgets():
+            if other is not self and other.isVisible() and other.isWindow():
+                other.close()
         super().closeEvent(event)

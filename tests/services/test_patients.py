@@ -162,6 +162,24 @@ def test_archiving_a_record_someone_just_changed_is_refused(registry: Clinic) ->
     assert not registry.patients.get(nunn.id).is_archived
 
 
+def test_a_new_weight_is_dated_today_unless_a_date_is_given(registry: Clinic) -> None:
+    record = registry.patients.get(registry.patients.search("obr")[0].id)
+    old = registry.patients.update(
+        record.id, record.version, replace(record.as_draft(), weight_kg=80.0, weight_recorded_on=date(2025, 1, 10))
+    ).value
+    assert old.weight_recorded_on == date(2025, 1, 10)  # a date typed with the weight is kept
+    new = registry.patients.update(old.id, old.version, replace(old.as_draft(), weight_kg=95.0)).value
+    assert (new.weight_kg, new.weight_recorded_on) == (95.0, date(2026, 11, 21))
+
+
+def test_text_longer_than_its_column_is_refused_the_same_on_both_databases(clinic: Clinic) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        clinic.patients.create(draft("Ana", "Ng", pronouns="x" * 41, escort_relationship="y" * 61))
+    assert {e.field for e in raised.value.errors} == {"pronouns", "escort_relationship"}
+    long_fold = clinic.patients.create(draft("Ana", "ß" * 80)).value  # folds to 160 letters
+    assert [p.id for p in clinic.patients.search("ss")] == [long_fold.id]
+
+
 def test_unknown_patient_is_reported(clinic: Clinic) -> None:
     with pytest.raises(NotFound):
         clinic.patients.get(424242)

@@ -15,6 +15,7 @@ from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.patients.archive import ArchiveDialog
 from kapdesk.ui.patients.editor import PatientEditor
 from kapdesk.ui.patients.registry import PatientRegistry
+from tests.conftest import TODAY
 from tests.ui.conftest import registry_of
 
 
@@ -165,7 +166,8 @@ def test_an_edit_made_elsewhere_first_is_shown_not_overwritten(
     qtbot.mouseClick(editor.save_mine, Qt.MouseButton.LeftButton)  # a deliberate choice, after seeing what changed
     qtbot.waitUntil(lambda: not editor.isVisible())
     stored = people.patients.get(target.id)
-    assert stored.email == "mark@example.com"
+    assert stored.email == "mark@example.com"  # mine
+    assert stored.phone == "+12065550111"  # theirs survives: this user never touched the phone
 
 
 def test_load_their_version_replaces_the_form(qtbot, registry: PatientRegistry, people: Clinic) -> None:  # type: ignore[no-untyped-def]
@@ -181,6 +183,22 @@ def test_load_their_version_replaces_the_form(qtbot, registry: PatientRegistry, 
     assert line(editor, "preferred_name").text() == "Marky"
     assert not editor.banner.isVisible()
     assert editor.save() is True
+
+
+def test_a_new_weight_without_a_date_is_dated_today(registry: PatientRegistry, people: Clinic) -> None:
+    registry.search.setText("nunn")
+    registry.refresh()
+    target = people.patients.get(registry.selected().id)  # type: ignore[union-attr]
+    people.patients.update(
+        target.id, target.version, replace(target.as_draft(), weight_kg=80.0, weight_recorded_on=date(2025, 1, 10))
+    )
+    editor = registry.edit_selected()
+    assert editor is not None
+    assert line(editor, "weight_recorded_on").text() == "01/10/2025"
+    line(editor, "weight_kg").setText("95")
+    assert editor.save() is True
+    stored = people.patients.get(target.id)
+    assert (stored.weight_kg, stored.weight_recorded_on) == (95.0, TODAY)
 
 
 def test_cancel_with_unsaved_edits_asks_first(qtbot, registry: PatientRegistry, monkeypatch) -> None:  # type: ignore[no-untyped-def]

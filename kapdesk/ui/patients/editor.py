@@ -29,10 +29,12 @@ from kapdesk.domain.dates import DATE_HINT, parse_user_date
 from kapdesk.domain.errors import ConflictError, FieldError, ValidationFailed
 from kapdesk.domain.patients import (
     FIELD_LABELS,
+    MAX_LENGTHS,
     SEX_AT_BIRTH,
     PatientDraft,
     PatientRecord,
     changed_fields,
+    merge_edits,
     validate,
 )
 from kapdesk.services.patients import PatientService
@@ -154,6 +156,8 @@ class PatientEditor(QDialog):
         for name, widget, required, *caption in rows:
             editor = widget.findChild(QLineEdit) if widget.property("unit_wrapper") else widget
             slot = FieldSlot(widget, FIELD_LABELS[name], editor)
+            if isinstance(editor, QLineEdit) and name in MAX_LENGTHS:
+                editor.setMaxLength(MAX_LENGTHS[name])
             self.slots[name] = slot
             add_row(form, caption[0] if caption else FIELD_LABELS[name], slot, required)
             widget.setAccessibleName(FIELD_LABELS[name])
@@ -285,7 +289,14 @@ class PatientEditor(QDialog):
         self._initial = self._snapshot()
 
     def _save_mine(self) -> None:
+        """Apply only what this user changed onto the other computer's version, then save."""
+        mine = self.read_form()[0]
         self._adopt(self._conflict)
+        self._fill(self._conflict.as_draft())
+        theirs = self.read_form()[0]  # compared as the form shows values, so untouched fields never count
+        merged = merge_edits(self._initial, mine, theirs)
+        self._initial = theirs
+        self._fill(merged)
         self.save()
 
     def _adopt(self, current: PatientRecord) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kapdesk.domain.changes import Changes
 from kapdesk.domain.errors import ConflictError, KapdeskError
 from kapdesk.domain.patients import PatientRecord, PatientSummary
-from kapdesk.services.patients import PatientService
+from kapdesk.services.patients import SEARCH_LIMIT, PatientService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.patients.archive import ArchiveDialog
 from kapdesk.ui.patients.chart import PatientChart
@@ -124,11 +124,10 @@ class PatientRegistry(QWidget):
             self.table.selectRow(row)
         elif rows:
             self.table.selectRow(0)
-        if rows:
-            self.status.setText(
-                f"{len(rows)} patient{'s' if len(rows) != 1 else ''}"
-                + (" — showing the first 50; type more to narrow" if len(rows) >= 50 else "")
-            )
+        if len(rows) >= SEARCH_LIMIT:
+            self.status.setText(f"First {len(rows)} matches — type more to narrow")
+        elif rows:
+            self.status.setText(f"{len(rows)} patient{'s' if len(rows) != 1 else ''}")
         elif text.strip():
             self.status.setText(f"No patient matches “{text.strip()}”. Press Ctrl+N to add a new patient.")
         else:
