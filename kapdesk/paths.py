@@ -72,9 +72,12 @@ def describe_database(url: str) -> str:
     """The database as the status bar and messages name it: never the password."""
     if url.startswith("sqlite"):
         return f"SQLite: {url.partition(':///')[2]}"
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    host = parts.hostname or query.get("host", ["local socket"])[0]
-    port = parts.port or query.get("port", [""])[0]
+    try:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        host = parts.hostname or query.get("host", ["local socket"])[0]
+        port = parts.port or query.get("port", [""])[0]
+    except ValueError:
+        return "Database: (not a valid URL)"
     user = f"{parts.username}@" if parts.username else ""
     return f"PostgreSQL: {user}{host}{f':{port}' if port else ''}{parts.path}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from kapdesk.db.location import check_sqlite_location
 from kapdesk.domain.errors import DatabaseCorrupt, DatabaseUnavailable, DataDirNotWritable, StorageError
@@ -22,7 +22,6 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -32,10 +31,20 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One user action: everything inside commits together or not at all."""
         try:
-            with self._sessions() as session, session.begin():
+            with (
+                self.engine.connect().execution_options(kapdesk_write=True) as connection,
+                Session(bind=connection, expire_on_commit=False) as session,
+                session.begin(),
+            ):
                 yield session
         except exc.OperationalError as error:
             raise translate(error, self.engine.url) from error
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """ORM reads (a chart) without taking SQLite's write lock."""
+        with self.reading() as connection, Session(bind=connection, expire_on_commit=False) as session:
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -71,6 +80,7 @@ def create_database_engine(url: str | URL) -> Engine:
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     elif backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":  # the one driver kapdesk ships
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -85,14 +95,34 @@ def create_database_engine(url: str | URL) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Take transaction control from the sqlite3 module, which would otherwise commit DDL (a migration) as it
+    # goes; SQLAlchemy's "begin" event below issues BEGIN, so a failed upgrade rolls back whole.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A unit of work that writes takes the write lock at once: another PC's write waits (busy timeout) rather
+    # than both reading the same snapshot and one failing at COMMIT.
+    write = connection.get_execution_options().get("kapdesk_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def use_wal(database: Database) -> None:
+    """Switch a SQLite file to write-ahead logging (persistent). Done only once the file is known to be ours,
+    because the switch rewrites the file header."""
+    if database.is_sqlite:
+        raw = database.engine.raw_connection()  # outside any transaction, where SQLite allows the switch
+        try:
+            raw.driver_connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+        finally:
+            raw.close()
 
 
 def probe(engine: Engine) -> None:

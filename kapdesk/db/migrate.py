@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import Connection, exc, inspect, text
 
 from kapdesk.db.engine import Database, translate
-from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew, DataDirNotWritable
+from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew, DataDirNotWritable, StorageError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest revision, so an up-to-date database opens without importing alembic (~0.5 s).
@@ -84,7 +84,16 @@ def _ensure_current(database: Database, backup_dir: Path) -> MigrationReport:
     backup = None
     if before is not None and database.is_sqlite:
         backup = backup_sqlite(database, backup_dir, before)
-    upgrade(database)
+    try:
+        upgrade(database)
+    except exc.DBAPIError:
+        raise
+    except Exception as error:  # a broken migration: the transaction rolled back, so say so plainly
+        kept = f" A copy from before the attempt is at {backup}." if backup else ""
+        raise StorageError(
+            f"Upgrading the database from schema {before or 'none'} to {head} failed ({type(error).__name__}).",
+            f"The upgrade was rolled back and nothing was changed.{kept} Please report this to kapdesk's developers.",
+        ) from error
     return MigrationReport(before, head, backup)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from kapdesk.db.engine import Database, create_database_engine
+from kapdesk.db.engine import Database, create_database_engine, use_wal
 from kapdesk.db.migrate import MigrationReport, ensure_current
 from kapdesk.paths import describe_database
 from kapdesk.services.patients import PatientService
@@ -31,6 +31,7 @@ def open_clinic(url: str, backup_dir: Path, today: Callable[[], date] = date.tod
     database = Database(create_database_engine(url))
     try:
         report = ensure_current(database, backup_dir)
+        use_wal(database)
     except BaseException:
         database.dispose()
         raise

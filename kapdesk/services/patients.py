@@ -72,7 +72,7 @@ class PatientService:
         return list(found.values())[:limit]
 
     def get(self, patient_id: int) -> PatientRecord:
-        with self._db.transaction() as session:
+        with self._db.read_session() as session:
             return _record(_load(session, patient_id))
 
     # -- changing --------------------------------------------------------------------------------------

@@ -102,3 +102,60 @@ def test_timestamps_come_back_as_utc(clinic) -> None:  # type: ignore[no-untyped
     saved = clinic.patients.create(PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1))).value
     again = clinic.patients.get(saved.id)
     assert again.updated_at is not None and again.updated_at.utcoffset().total_seconds() == 0
+
+
+FAILING_MIGRATION = """
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
+    with op.batch_alter_table("patients") as batch:
+        batch.add_column(sa.Column("half_done_note", sa.String(20), nullable=True))
+    raise RuntimeError("a bug in this migration")
+
+
+def downgrade():
+    pass
+"""
+
+
+def test_a_failing_upgrade_rolls_back_whole_and_keeps_the_data(db_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from sqlalchemy import inspect
+
+    from kapdesk.db import migrate
+    from kapdesk.domain.errors import StorageError
+    from kapdesk.domain.patients import PatientDraft
+
+    clinic = open_clinic(db_url, tmp_path / "backups")
+    clinic.patients.create(PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1)))
+    clinic.close()
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, scripts)
+    (scripts / "versions" / "0003_failing.py").write_text(FAILING_MIGRATION)
+    monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0003")
+
+    with pytest.raises(StorageError, match="failed") as raised:
+        open_clinic(db_url, tmp_path / "backups")
+    assert "rolled back and nothing was changed" in raised.value.remedy
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            schema = inspect(connection)
+            assert "half_done" not in schema.get_table_names()
+            assert "half_done_note" not in {c["name"] for c in schema.get_columns("patients")}
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert connection.execute(text("SELECT last_name FROM patients")).scalar_one() == "Ng"
+    finally:
+        engine.dispose()

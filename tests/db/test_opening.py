@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kapdesk.db.engine import create_database_engine
 from kapdesk.db.location import check_sqlite_location, filesystem_type
 from kapdesk.domain.errors import (
     DatabaseCorrupt,
@@ -21,7 +20,8 @@ from kapdesk.services.clinic import open_clinic
 
 
 def test_sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
-    engine = create_database_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    clinic = open_clinic(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path / "backups")
+    engine = clinic.database.engine
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
@@ -38,6 +38,27 @@ def test_a_damaged_file_is_refused_and_not_overwritten(tmp_path: Path) -> None:
         open_clinic(f"sqlite:///{path}", tmp_path / "backups")
     assert "Restore the latest backup" in raised.value.remedy
     assert path.read_bytes() == junk
+
+
+def test_a_foreign_sqlite_file_is_refused_byte_for_byte_unchanged(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "invoices.sqlite3"
+    with sqlite3.connect(path) as other_app:
+        other_app.execute("CREATE TABLE invoices (id integer primary key, total integer)")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseCorrupt, match="isn't a kapdesk database"):
+        open_clinic(f"sqlite:///{path}", tmp_path / "backups")
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("url", ["kapserver/kapdesk", "postgresql+psycopg://kap@[bad"])
+def test_a_malformed_database_url_is_explained(url: str, tmp_path: Path) -> None:
+    from kapdesk.domain.errors import StorageError
+
+    with pytest.raises(StorageError) as raised:
+        open_clinic(url, tmp_path / "backups")
+    assert "postgresql+psycopg://" in raised.value.remedy or "PostgreSQL" in raised.value.message
 
 
 def test_an_unreachable_postgresql_server_is_named_with_what_to_check(tmp_path: Path) -> None:
