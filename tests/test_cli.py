@@ -41,8 +41,11 @@ def test_demo_fills_a_fresh_database_then_refuses_to_fill_it_twice(tmp_path: Pat
     assert "already holds patients" in second.stderr
 
 
-def test_the_demo_option_uses_a_separate_database(tmp_path: Path) -> None:
-    assert kapdesk("--data-dir", str(tmp_path), "--demo", "demo", "--patients", "5").returncode == 0
+def test_the_demo_option_uses_a_separate_database_even_with_a_server_configured(tmp_path: Path) -> None:
+    server = {"KAPDESK_DATABASE_URL": "postgresql+psycopg://kap@127.0.0.1:1/clinic"}  # the clinic's real server
+    result = kapdesk("--data-dir", str(tmp_path), "--demo", "demo", "--patients", "5", env=server)
+    assert result.returncode == 0, result.stderr
+    assert "SQLite:" in result.stdout
     assert (tmp_path / "demo" / "kapdesk-demo.sqlite3").exists()
     assert not (tmp_path / "kapdesk.sqlite3").exists()
 

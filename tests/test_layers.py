@@ -22,14 +22,19 @@ FORBIDDEN = {
 
 
 def _imports(path: Path, top_level_only: bool) -> set[str]:
+    """Absolute names of everything imported; relative imports are resolved against the module's package."""
     tree = ast.parse(path.read_text(), str(path))
+    package = ["kapdesk", *path.resolve().relative_to(PACKAGE).parts[:-1]] if path.is_relative_to(PACKAGE) else []
     nodes = tree.body if top_level_only else ast.walk(tree)
     found: set[str] = set()
     for node in nodes:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = package[: len(package) - (node.level - 1)]
+            found.add(".".join([*base, node.module] if node.module else base))
     return found
 
 
@@ -61,6 +66,15 @@ def test_pyside6_is_imported_only_under_ui() -> None:
         if _area(p) != "ui" and any(m.startswith("PySide6") for m in _imports(p, top_level_only=False))
     ]
     assert outside == []
+
+
+def test_the_checker_resolves_relative_imports() -> None:
+    sample = PACKAGE / "domain" / "_layer_probe.py"
+    sample.write_text("from ..db.models import Patient\n")
+    try:
+        assert _violations("domain", _imports(sample, False)) == ["kapdesk.db.models"]
+    finally:
+        sample.unlink()
 
 
 def test_the_checker_catches_a_violation(tmp_path: Path) -> None:

@@ -50,6 +50,10 @@ class PatientService:
         self._db = database
         self._today = today
 
+    def today(self) -> date:
+        """The clinic's today (injectable, so ages and dates are testable on any day)."""
+        return self._today()
+
     # -- reading ---------------------------------------------------------------------------------------
 
     def search(self, text: str, *, include_archived: bool = False, limit: int = SEARCH_LIMIT) -> list[PatientSummary]:

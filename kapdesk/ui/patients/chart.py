@@ -78,7 +78,7 @@ class PatientChart(QWidget):
 
     def reload(self) -> None:
         self.record = self._service.get(self.patient_id)
-        self._show(self.record, date.today())
+        self._show(self.record, self._service.today())
 
     def _show(self, p: PatientRecord, today: date) -> None:
         self.setWindowTitle(f"{p.display_name} — {p.chart_number}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -249,7 +248,7 @@ class PatientEditor(QDialog):
 
     def save(self) -> bool:
         draft, unreadable = self.read_form()
-        _, problems = validate(draft, date.today())
+        _, problems = validate(draft, self._service.today())
         unreadable_fields = {e.field for e in unreadable}
         errors = unreadable + [e for e in problems if e.field not in unreadable_fields]
         if errors:

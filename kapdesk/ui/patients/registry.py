@@ -119,7 +119,7 @@ class PatientRegistry(QWidget):
         keep = self.selected()
         text = self.search.text()
         rows = self._service.search(text, include_archived=self.show_archived.isChecked())
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, self._service.today())
         if keep is not None and (row := self.model.row_of(keep.id)) is not None:
             self.table.selectRow(row)
         elif rows:

@@ -23,9 +23,10 @@ class PatientTableModel(QAbstractTableModel):
         self._rows: list[PatientSummary] = []
         self._today = today or date.today()
 
-    def set_rows(self, rows: list[PatientSummary]) -> None:
+    def set_rows(self, rows: list[PatientSummary], today: date | None = None) -> None:
         self.beginResetModel()
         self._rows = rows
+        self._today = today or self._today  # ages stay right past midnight
         self.endResetModel()
 
     def patient_at(self, row: int) -> PatientSummary:
