@@ -16,7 +16,6 @@ from pathlib import Path
 from kapdesk import __version__
 from kapdesk.paths import DATABASE_ENV, AppPaths, DatabaseChoice
 
-EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 

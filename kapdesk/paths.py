@@ -42,7 +42,6 @@ class AppPaths:
 class DatabaseChoice:
     url: str
     is_demo: bool
-    sqlite_path: Path | None
 
 
 class ConflictingOptions(ValueError):
@@ -58,14 +57,12 @@ def choose_database(paths: AppPaths, url: str | None, demo: bool) -> DatabaseCho
         if url:
             raise ConflictingOptions("--demo uses its own database file; leave out --database.")
         path = paths.data_dir / "demo" / DEMO_DATABASE_FILE
-        return DatabaseChoice(f"sqlite:///{path}", True, path)
+        return DatabaseChoice(f"sqlite:///{path}", True)
     chosen = url or os.environ.get(DATABASE_ENV, "").strip()
     if chosen:
-        if chosen.startswith("sqlite:///"):
-            return DatabaseChoice(chosen, False, Path(chosen.removeprefix("sqlite:///")))
-        return DatabaseChoice(chosen, False, None)
+        return DatabaseChoice(chosen, False)
     path = paths.data_dir / DATABASE_FILE
-    return DatabaseChoice(f"sqlite:///{path}", False, path)
+    return DatabaseChoice(f"sqlite:///{path}", False)
 
 
 def describe_database(url: str) -> str:

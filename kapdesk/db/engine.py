@@ -50,7 +50,7 @@ class Database:
     def reading(self) -> Iterator[Connection]:
         """A connection for list queries that read plain rows, not ORM objects."""
         try:
-            with self.engine.connect() as connection:
+            with self.engine.connect().execution_options(kapdesk_read=True) as connection:
                 yield connection
         except exc.OperationalError as error:
             raise translate(error, self.engine.url) from error
@@ -110,8 +110,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def _sqlite_begin(connection: Connection) -> None:
     # A unit of work that writes takes the write lock at once: another PC's write waits (busy timeout) rather
     # than both reading the same snapshot and one failing at COMMIT.
-    write = connection.get_execution_options().get("kapdesk_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    # Plain reads skip BEGIN: each SELECT is then its own snapshot, and a keystroke's search saves a round trip.
+    options = connection.get_execution_options()
+    if options.get("kapdesk_write"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif not options.get("kapdesk_read"):
+        connection.exec_driver_sql("BEGIN")
 
 
 def use_wal(database: Database) -> None:

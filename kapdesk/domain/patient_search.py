@@ -80,8 +80,10 @@ def _digit_readings(digits: str) -> list[Criterion]:
 
 def _name_readings(text: str) -> list[Criterion]:
     if "," in text:
-        last, _, first = text.partition(",")
-        return [NamePrefix(fold(last), fold(first))] if fold(last) else [FirstNamePrefix(fold(first))]
+        last, first = (fold(part) for part in text.partition(",")[::2])
+        if last:
+            return [NamePrefix(last, first)]
+        return [FirstNamePrefix(first)] if first else []
     tokens = [t for t in (fold(part) for part in text.split()) if t]
     if not tokens:
         return []

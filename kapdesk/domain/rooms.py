@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -10,11 +9,3 @@ class RoomKind(StrEnum):
     DOSING = "dosing"
     THERAPY = "therapy"
     CONSULT = "consult"
-
-
-@dataclass(frozen=True)
-class Room:
-    id: int
-    name: str
-    kind: RoomKind
-    active: bool

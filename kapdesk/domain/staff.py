@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -16,13 +15,3 @@ class Role(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    id: int
-    username: str
-    full_name: str
-    credentials: str
-    roles: frozenset[Role]
-    active: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select
@@ -111,23 +111,20 @@ class PatientService:
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
     def archive(self, patient_id: int, expected_version: int, reason: str) -> Outcome[PatientRecord]:
-        with self._guard_races(patient_id), self._db.transaction() as session:
-            patient = _load(session, patient_id)
-            _require_version(patient, expected_version)
-            if patient.archived_at is None:
-                patient.archived_at = utcnow()
-                patient.archive_reason = reason.strip()[:200]
-                session.flush()
-            record = _record(patient)
-        return Outcome(record, Changes(patients=frozenset({patient_id})))
+        return self._set_archived(patient_id, expected_version, utcnow(), reason.strip())
 
     def restore(self, patient_id: int, expected_version: int) -> Outcome[PatientRecord]:
+        return self._set_archived(patient_id, expected_version, None, "")
+
+    def _set_archived(
+        self, patient_id: int, expected_version: int, archived_at: datetime | None, reason: str
+    ) -> Outcome[PatientRecord]:
         with self._guard_races(patient_id), self._db.transaction() as session:
             patient = _load(session, patient_id)
             _require_version(patient, expected_version)
-            if patient.archived_at is not None:
-                patient.archived_at = None
-                patient.archive_reason = ""
+            if (patient.archived_at is None) != (archived_at is None):  # archiving twice keeps the first reason
+                patient.archived_at = archived_at
+                patient.archive_reason = reason[:200]
                 session.flush()
             record = _record(patient)
         return Outcome(record, Changes(patients=frozenset({patient_id})))
@@ -138,10 +135,7 @@ class PatientService:
         try:
             yield
         except StaleDataError as error:
-            current = self.get(patient_id)
-            raise ConflictError(
-                f"{current.display_name}'s record was changed on another computer after you opened it.", current
-            ) from error
+            raise _conflict(self.get(patient_id)) from error
 
     def _checked(self, draft: PatientDraft) -> PatientDraft:
         clean, errors = validate(draft, self._today())
@@ -208,10 +202,13 @@ def _load(session: Session, patient_id: int) -> Patient:
 
 def _require_version(patient: Patient, expected_version: int) -> None:
     if patient.version != expected_version:
-        current = _record(patient)
-        raise ConflictError(
-            f"{current.display_name}'s record was changed on another computer after you opened it.", current
-        )
+        raise _conflict(_record(patient))
+
+
+def _conflict(current: PatientRecord) -> ConflictError:
+    return ConflictError(
+        f"{current.display_name}'s record was changed on another computer after you opened it.", current
+    )
 
 
 def _next_chart_number(session: Session) -> str:

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 
-from kapdesk.domain.patients import PatientDraft
+from kapdesk.domain.patients import PatientDraft, PatientRecord
 from kapdesk.services.clinic import Clinic
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.patients.archive import ArchiveDialog
@@ -50,6 +50,15 @@ def type_into(qtbot, widget: QLineEdit, text: str) -> None:  # type: ignore[no-u
         qtbot.keyClicks(widget, text)
     else:
         widget.insert(text)
+
+
+def edit_nunn(registry: PatientRegistry, people: Clinic) -> tuple[PatientEditor, PatientRecord]:
+    """Open the edit form on Mark Nunn, as the front desk would; returns the form and the record it shows."""
+    registry.search.setText("nunn")
+    registry.refresh()
+    editor = registry.edit_selected()
+    assert editor is not None
+    return editor, people.patients.get(registry.selected().id)  # type: ignore[union-attr]
 
 
 def line(editor: PatientEditor, name: str) -> QLineEdit:
@@ -146,11 +155,7 @@ def test_bad_input_is_marked_on_the_field_with_a_reason_and_nothing_saved(
 def test_an_edit_made_elsewhere_first_is_shown_not_overwritten(
     qtbot, registry: PatientRegistry, people: Clinic
 ) -> None:  # type: ignore[no-untyped-def]
-    registry.search.setText("nunn")
-    registry.refresh()
-    editor = registry.edit_selected()
-    assert editor is not None
-    target = people.patients.get(registry.selected().id)  # type: ignore[union-attr]
+    editor, target = edit_nunn(registry, people)
     # Another PC saves a new phone while this form is open.
     people.patients.update(target.id, target.version, replace(target.as_draft(), phone="206-555-0111"))
 
@@ -171,11 +176,7 @@ def test_an_edit_made_elsewhere_first_is_shown_not_overwritten(
 
 
 def test_load_their_version_replaces_the_form(qtbot, registry: PatientRegistry, people: Clinic) -> None:  # type: ignore[no-untyped-def]
-    registry.search.setText("nunn")
-    registry.refresh()
-    editor = registry.edit_selected()
-    assert editor is not None
-    target = people.patients.get(registry.selected().id)  # type: ignore[union-attr]
+    editor, target = edit_nunn(registry, people)
     people.patients.update(target.id, target.version, replace(target.as_draft(), preferred_name="Marky"))
     line(editor, "preferred_name").setText("Mo")
     editor.save()

@@ -21,6 +21,7 @@ class ArchiveDialog(QDialog):
         self.reason.addItems(REASONS)
         self.reason.setCurrentIndex(-1)
         self.reason.lineEdit().setPlaceholderText("Reason (optional)")
+        self.reason.lineEdit().setMaxLength(200)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.addButton("Archive", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
