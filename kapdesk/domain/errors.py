@@ -75,3 +75,47 @@ class NetworkShareRefused(StorageError):
 
 class DemoRefused(KapdeskError):
     title = "Demo data not added"
+
+
+class NotSignedIn(KapdeskError):
+    title = "Please sign in"
+
+    def __init__(self) -> None:
+        super().__init__("Nobody is signed in on this computer.", "Sign in to continue.")
+
+
+class PermissionDenied(KapdeskError):
+    title = "Not allowed"
+
+
+class SignInFailed(KapdeskError):
+    """The same words for an unknown user and a wrong password, so neither gives the other away."""
+
+    title = "Can't sign in"
+
+    def __init__(self) -> None:
+        super().__init__("That username and password don't match.", "Check both and try again.")
+
+
+class SignInThrottled(KapdeskError):
+    title = "Please wait"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"Too many unsuccessful attempts for this username. Try again in {seconds} seconds.",
+            "If you have forgotten your password, your clinic admin can reset it.",
+        )
+        self.seconds = seconds
+
+
+class AccountDisabled(KapdeskError):
+    title = "Account disabled"
+
+    def __init__(self) -> None:
+        super().__init__("This account has been disabled.", "Ask your clinic admin to enable it again.")
+
+
+class AuditKeyProblem(KapdeskError):
+    """The audit key file is missing or is not this database's key: nothing can be recorded safely."""
+
+    title = "Audit key problem"

@@ -10,7 +10,17 @@ from pathlib import Path
 from kapdesk.db.engine import Database, create_database_engine, use_wal
 from kapdesk.db.migrate import MigrationReport, ensure_current
 from kapdesk.paths import describe_database
+from kapdesk.services.access import Access
+from kapdesk.services.audit import AuditService
+from kapdesk.services.audit_key import AuditKeyFile
+from kapdesk.services.audit_trail import AuditTrail
+from kapdesk.services.auth import AuthService
+from kapdesk.services.clinic_admin import ClinicAdminService
+from kapdesk.services.drafts import DraftService
+from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
+from kapdesk.services.users import UserService
+from kapdesk.services.work import Work
 
 
 @dataclass
@@ -20,13 +30,29 @@ class Clinic:
     database: Database
     description: str
     migration: MigrationReport
+    access: Access
+    trail: AuditTrail
+    passwords: Passwords
+    auth: AuthService
+    users: UserService
+    admin: ClinicAdminService
+    audit: AuditService
+    drafts: DraftService
     patients: PatientService
 
     def close(self) -> None:
         self.database.dispose()
 
 
-def open_clinic(url: str, backup_dir: Path, today: Callable[[], date] = date.today) -> Clinic:
+def open_clinic(
+    url: str,
+    backup_dir: Path,
+    key_file: Path,
+    *,
+    today: Callable[[], date] = date.today,
+    passwords: Passwords | None = None,
+    workstation: str | None = None,
+) -> Clinic:
     """Connect, back up and migrate if needed, and build the services. Raises StorageError on failure."""
     database = Database(create_database_engine(url))
     try:
@@ -35,9 +61,21 @@ def open_clinic(url: str, backup_dir: Path, today: Callable[[], date] = date.tod
     except BaseException:
         database.dispose()
         raise
+    access = Access(workstation)
+    trail = AuditTrail(database, AuditKeyFile(key_file))
+    work = Work(database, access, trail, today)
+    passwords = passwords or Passwords()
     return Clinic(
         database=database,
         description=describe_database(url),
         migration=report,
-        patients=PatientService(database, today),
+        access=access,
+        trail=trail,
+        passwords=passwords,
+        auth=AuthService(work, passwords),
+        users=UserService(work, passwords),
+        admin=ClinicAdminService(work, passwords),
+        audit=AuditService(work),
+        drafts=DraftService(work),
+        patients=PatientService(work),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
@@ -12,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from kapdesk.db.base import utcnow
-from kapdesk.db.engine import Database
 from kapdesk.db.models import Patient
 from kapdesk.domain import patient_search as q
+from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.contacts import parse_phone
 from kapdesk.domain.errors import ConflictError, NotFound, ValidationFailed
@@ -30,6 +29,9 @@ from kapdesk.domain.patients import (
     format_chart_number,
     validate,
 )
+from kapdesk.domain.permissions import Permission
+from kapdesk.services.audit_trail import Entry
+from kapdesk.services.work import Unit, Work, audited, phi_free
 
 SEARCH_LIMIT = 50
 _DRAFT_FIELDS = tuple(PatientDraft.__dataclass_fields__)
@@ -46,87 +48,110 @@ _SUMMARY_COLUMNS = (
 
 
 class PatientService:
-    def __init__(self, database: Database, today: Callable[[], date] = date.today) -> None:
-        self._db = database
-        self._today = today
+    def __init__(self, work: Work) -> None:
+        self._work = work
 
+    @phi_free("the clinic's date")
     def today(self) -> date:
         """The clinic's today (injectable, so ages and dates are testable on any day)."""
-        return self._today()
+        return self._work.today()
 
     # -- reading ---------------------------------------------------------------------------------------
 
+    @audited(Action.SEARCH)
     def search(self, text: str, *, include_archived: bool = False, limit: int = SEARCH_LIMIT) -> list[PatientSummary]:
         """As-you-type search: each reading of the text is one indexed range query, merged in reading order.
 
         Text that can be read no way at all (say an impossible date) finds nobody, rather than everybody.
+        The audit event says how the text was read and how many were listed, never the text itself.
         """
         criteria = q.interpret(text)
-        if not criteria and text.strip():
-            return []
-        plans = (_plan(c) for c in criteria) if criteria else iter([("all", {})])
+        plans = [_plan(c) for c in criteria] if criteria else [] if text.strip() else [("all", {})]
         found: dict[int, PatientSummary] = {}
-        with self._db.reading() as connection:
-            for kind, params in plans:  # lazily: the first reading usually fills the page
+        with self._work.unit(Permission.VIEW_DEMOGRAPHICS) as unit:
+            connection = unit.session.connection()
+            for kind, params in plans:  # the first reading usually fills the page
                 statement = _statement(kind, include_archived)
                 for row in connection.execute(statement, {**params, "limit": limit}).all():
                     found.setdefault(row[0], PatientSummary(*row))
                 if len(found) >= limit:
                     break
+            readings = "/".join(kind for kind, _ in plans) or "unreadable"
+            unit.record(
+                Entry(
+                    Action.SEARCH,
+                    Category.DEMOGRAPHICS,
+                    "patient",
+                    "",
+                    summary=f"search by {readings}: {min(len(found), limit)} listed",
+                )
+            )
         return list(found.values())[:limit]
 
+    @audited(Action.VIEW)
     def get(self, patient_id: int) -> PatientRecord:
-        with self._db.read_session() as session:
-            return _record(_load(session, patient_id))
+        with self._work.unit(Permission.VIEW_DEMOGRAPHICS) as unit:
+            record = _record(_load(unit.session, patient_id))
+            _note(unit, Action.VIEW, record.id, "opened the record")
+        return record
 
     # -- changing --------------------------------------------------------------------------------------
 
+    @audited(Action.CREATE)
     def create(self, draft: PatientDraft) -> Outcome[PatientRecord]:
         clean = self._checked(draft)
         for _attempt in range(5):  # another PC may take the same chart number; try the next one
             try:
-                with self._db.transaction() as session:
-                    patient = Patient(chart_number=_next_chart_number(session))
+                with self._work.unit(Permission.EDIT_DEMOGRAPHICS) as unit:
+                    patient = Patient(chart_number=_next_chart_number(unit.session))
                     _apply(patient, clean)
-                    session.add(patient)
-                    session.flush()
+                    unit.session.add(patient)
+                    unit.session.flush()
                     record = _record(patient)
+                    _note(unit, Action.CREATE, record.id, f"registered {record.chart_number}")
                 return Outcome(record, Changes(patients=frozenset({record.id})))
             except IntegrityError as error:
                 if "chart_number" not in str(error.orig):
                     raise
         raise RuntimeError("could not allocate a chart number after 5 attempts")
 
+    @audited(Action.UPDATE)
     def update(self, patient_id: int, expected_version: int, draft: PatientDraft) -> Outcome[PatientRecord]:
         """Save an edit made to version `expected_version`; refuse if someone saved a newer one since."""
         clean = self._checked(draft)
-        with self._guard_races(patient_id), self._db.transaction() as session:
-            patient = _load(session, patient_id)
+        with self._guard_races(patient_id), self._work.unit(Permission.EDIT_DEMOGRAPHICS) as unit:
+            patient = _load(unit.session, patient_id)
             _require_version(patient, expected_version)
             before = _record(patient).as_draft()
-            if changed_fields(before, clean):
-                _apply(patient, date_new_measures(before, clean, self._today()))
-                session.flush()
+            changed = changed_fields(before, clean)
+            if changed:
+                _apply(patient, date_new_measures(before, clean, self._work.today()))
+                unit.session.flush()
             record = _record(patient)
+            _note(unit, Action.UPDATE, patient_id, f"changed {', '.join(changed)}" if changed else "saved, no change")
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
+    @audited(Action.ARCHIVE)
     def archive(self, patient_id: int, expected_version: int, reason: str) -> Outcome[PatientRecord]:
-        return self._set_archived(patient_id, expected_version, utcnow(), reason.strip())
+        return self._set_archived(patient_id, expected_version, self._work.clock(), reason.strip())
 
+    @audited(Action.RESTORE)
     def restore(self, patient_id: int, expected_version: int) -> Outcome[PatientRecord]:
         return self._set_archived(patient_id, expected_version, None, "")
 
     def _set_archived(
         self, patient_id: int, expected_version: int, archived_at: datetime | None, reason: str
     ) -> Outcome[PatientRecord]:
-        with self._guard_races(patient_id), self._db.transaction() as session:
-            patient = _load(session, patient_id)
+        with self._guard_races(patient_id), self._work.unit(Permission.EDIT_DEMOGRAPHICS) as unit:
+            patient = _load(unit.session, patient_id)
             _require_version(patient, expected_version)
             if (patient.archived_at is None) != (archived_at is None):  # archiving twice keeps the first reason
                 patient.archived_at = archived_at
                 patient.archive_reason = reason[:200]
-                session.flush()
+                unit.session.flush()
             record = _record(patient)
+            action = Action.RESTORE if archived_at is None else Action.ARCHIVE
+            _note(unit, action, patient_id, "restored" if archived_at is None else "archived")
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
     @contextmanager
@@ -138,10 +163,16 @@ class PatientService:
             raise _conflict(self.get(patient_id)) from error
 
     def _checked(self, draft: PatientDraft) -> PatientDraft:
-        clean, errors = validate(draft, self._today())
+        clean, errors = validate(draft, self._work.today())
         if errors:
             raise ValidationFailed(errors)
         return clean
+
+
+def _note(unit: Unit, action: Action, patient_id: int, summary: str) -> None:
+    unit.record(
+        Entry(action, Category.DEMOGRAPHICS, "patient", str(patient_id), patient_id=patient_id, summary=summary)
+    )
 
 
 def _plan(criterion: q.Criterion) -> tuple[str, dict[str, object]]:

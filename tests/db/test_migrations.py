@@ -108,8 +108,8 @@ FAILING_MIGRATION = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "{next}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 
@@ -141,9 +141,13 @@ def test_a_failing_upgrade_rolls_back_whole_and_keeps_the_data(db_url: str, tmp_
 
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts)
-    (scripts / "versions" / "0003_failing.py").write_text(FAILING_MIGRATION)
+    head = migrate.SCHEMA_HEAD
+    following = f"{int(head) + 1:04d}"
+    (scripts / "versions" / f"{following}_failing.py").write_text(
+        FAILING_MIGRATION.replace("{next}", following).replace("{head}", head)
+    )
     monkeypatch.setattr(migrate, "MIGRATIONS", scripts)
-    monkeypatch.setattr(migrate, "SCHEMA_HEAD", "0003")
+    monkeypatch.setattr(migrate, "SCHEMA_HEAD", following)
 
     with pytest.raises(StorageError, match="failed") as raised:
         open_clinic(db_url, tmp_path / "backups")
@@ -155,7 +159,7 @@ def test_a_failing_upgrade_rolls_back_whole_and_keeps_the_data(db_url: str, tmp_
             schema = inspect(connection)
             assert "half_done" not in schema.get_table_names()
             assert "half_done_note" not in {c["name"] for c in schema.get_columns("patients")}
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
             assert connection.execute(text("SELECT last_name FROM patients")).scalar_one() == "Ng"
     finally:
         engine.dispose()

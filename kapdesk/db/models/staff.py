@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kapdesk.db.base import Base, UTCDateTime, utcnow
@@ -21,6 +21,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # An argon2id PHC string; empty for staff who are listed (say, as clinicians) but can't sign in.
+    password_hash: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -33,3 +37,28 @@ class UserRole(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class SignInAttempts(Base):
+    """Unsuccessful sign-ins per typed username, known or not, so both are slowed down alike."""
+
+    __tablename__ = "sign_in_attempts"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Draft(Base):
+    """An unsaved edit put aside when someone else signed in at the same computer."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    base_version: Mapped[int | None]
+    label: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(String(20_000))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

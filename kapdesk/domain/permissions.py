@@ -1,0 +1,72 @@
+"""Who may do what: the one table of role permissions, which every service checks before it acts.
+
+The UI hides what a user can't do, but hiding is a courtesy: the services refuse regardless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from kapdesk.domain.staff import Role
+
+
+class Permission(StrEnum):
+    VIEW_DEMOGRAPHICS = "view_demographics"  # find patients, read contact details and the chart's front page
+    EDIT_DEMOGRAPHICS = "edit_demographics"  # register, edit, archive and restore patients
+    VIEW_CLINICAL = "view_clinical"  # the medical record: screenings, dosing sessions, clinical notes
+    WRITE_CLINICAL = "write_clinical"
+    WRITE_PSYCHOTHERAPY_NOTES = "write_psychotherapy_notes"  # read back only by their author (see may_read_note)
+    MANAGE_USERS = "manage_users"
+    MANAGE_CLINIC = "manage_clinic"  # clinic profile and settings
+    VIEW_AUDIT = "view_audit"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Permission.VIEW_DEMOGRAPHICS: "see patients' details",
+    Permission.EDIT_DEMOGRAPHICS: "change patients' details",
+    Permission.VIEW_CLINICAL: "see clinical records",
+    Permission.WRITE_CLINICAL: "write clinical records",
+    Permission.WRITE_PSYCHOTHERAPY_NOTES: "write psychotherapy notes",
+    Permission.MANAGE_USERS: "manage staff accounts",
+    Permission.MANAGE_CLINIC: "change the clinic's profile and settings",
+    Permission.VIEW_AUDIT: "see the audit trail",
+}
+
+_P = Permission
+GRANTS: dict[Role, frozenset[Permission]] = {
+    # An admin runs the clinic's system, not its care: no clinical notes unless they also hold a clinical role.
+    Role.ADMIN: frozenset(
+        {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.MANAGE_USERS, _P.MANAGE_CLINIC, _P.VIEW_AUDIT}
+    ),
+    Role.PRESCRIBER: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL}),
+    Role.NURSE: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL}),
+    Role.THERAPIST: frozenset(
+        {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL, _P.WRITE_PSYCHOTHERAPY_NOTES}
+    ),
+    # Front desk: demographics and the schedule, never clinical notes.
+    Role.FRONT_DESK: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS}),
+}
+
+
+def permissions_of(roles: Iterable[Role]) -> frozenset[Permission]:
+    granted: frozenset[Permission] = frozenset()
+    for role in roles:
+        granted |= GRANTS[role]
+    return granted
+
+
+def allows(roles: Iterable[Role], permission: Permission) -> bool:
+    return permission in permissions_of(roles)
+
+
+def may_read_note(reader_id: int, roles: Iterable[Role], *, author_id: int, psychotherapy: bool) -> bool:
+    """Psychotherapy (process) notes are kept apart from the medical record: only their author reads them.
+    Every other clinical note needs VIEW_CLINICAL."""
+    if psychotherapy:
+        return reader_id == author_id and allows(roles, Permission.WRITE_PSYCHOTHERAPY_NOTES)
+    return allows(roles, Permission.VIEW_CLINICAL)

@@ -1,0 +1,160 @@
+"""Appending to the audit trail, inside the caller's transaction, under the chain-head lock."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from kapdesk.db.engine import Database
+from kapdesk.db.models import AuditEventRow, AuditHead
+from kapdesk.domain import audit
+from kapdesk.domain.access import Actor
+from kapdesk.domain.audit import Action, AuditEvent, Category, Result
+from kapdesk.domain.errors import AuditKeyProblem
+from kapdesk.services.audit_key import AuditKeyFile
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a service call did, for the trail. The summary names what changed, never what was written."""
+
+    action: Action
+    category: Category
+    entity_type: str = ""
+    entity_id: str = ""
+    patient_id: int | None = None
+    summary: str = ""
+    outcome: Result = Result.SUCCESS
+
+
+class KeyStatus(enum.Enum):
+    NOT_SET_UP = "not set up"  # a new database: the first audited action seals the chain with this PC's key
+    OK = "ok"
+    MISSING = "missing"
+    WRONG = "wrong"
+
+
+class AuditTrail:
+    def __init__(self, database: Database, key_file: AuditKeyFile) -> None:
+        self._db = database
+        self.key_file = key_file
+        self._key: bytes | None = None
+
+    def key_status(self) -> KeyStatus:
+        with self._db.reading() as connection:
+            stored = connection.scalar(select(AuditHead.key_check).where(AuditHead.id == 1))
+        return self._status(stored)
+
+    def _status(self, stored_check: str | None) -> KeyStatus:
+        if stored_check is None:
+            return KeyStatus.NOT_SET_UP
+        key = self.key_file.read()
+        if key is None:
+            return KeyStatus.MISSING
+        if not audit.constant_time_equal(audit.key_check(key), stored_check):
+            return KeyStatus.WRONG
+        self._key = key
+        return KeyStatus.OK
+
+    def verified_key(self) -> bytes:
+        """The key, proven to be this database's. Raises AuditKeyProblem in words for the admin."""
+        status = self.key_status()
+        if status is KeyStatus.OK and self._key is not None:
+            return self._key
+        raise self.problem(status)
+
+    def problem(self, status: KeyStatus) -> AuditKeyProblem:
+        where = self.key_file.path
+        if status is KeyStatus.MISSING:
+            return AuditKeyProblem(
+                f"This computer has no audit key ({where}), so kapdesk can't record who does what and won't "
+                "open records.",
+                f"Copy the file {where.name} from the computer where the clinic was set up into {where.parent} "
+                "(readable by this account only), then start kapdesk again. Your clinic admin can help.",
+            )
+        if status is KeyStatus.WRONG:
+            return AuditKeyProblem(
+                f"The audit key file {where} belongs to another clinic database, so kapdesk won't record "
+                "anything with it.",
+                f"Replace it with the {where.name} from the computer where this clinic was set up.",
+            )
+        return AuditKeyProblem("The clinic's audit trail has not been set up yet.", "Run the first-time set-up.")
+
+    def append(self, session: Session, actor: Actor, entries: list[Entry], now: datetime) -> None:
+        """Add events after the chain head, in the caller's transaction. The head row is locked (FOR UPDATE on
+        PostgreSQL; SQLite's write transaction already holds the database) so appends form one line."""
+        head = session.execute(
+            select(AuditHead.last_sequence, AuditHead.last_mac, AuditHead.key_check)
+            .where(AuditHead.id == 1)
+            .with_for_update()
+        ).one_or_none()
+        if head is None:
+            raise AuditKeyProblem(
+                "The audit trail's chain head is missing: the database was tampered with.",
+                "Nothing was recorded. Ask your admin to run `kapdesk audit verify` and restore a backup.",
+            )
+        key = self._key_for_append(session, head.key_check)
+        sequence, previous = head.last_sequence, head.last_mac
+        rows = []
+        for entry in entries:
+            sequence += 1
+            event = AuditEvent(
+                sequence=sequence,
+                occurred_at=now,
+                user_id=actor.user_id,
+                username=actor.username[:80],
+                workstation=actor.workstation[:120],
+                action=entry.action.value,
+                category=entry.category.value,
+                entity_type=entry.entity_type[:40],
+                entity_id=entry.entity_id[:40],
+                patient_id=entry.patient_id,
+                outcome=entry.outcome.value,
+                summary=entry.summary[: audit.SUMMARY_MAX],
+            )
+            previous = audit.chain_mac(key, previous, event)
+            rows.append({**_columns(event), "mac": previous})
+        session.execute(insert(AuditEventRow), rows)
+        session.execute(
+            update(AuditHead)
+            .where(AuditHead.id == 1)
+            .values(last_sequence=sequence, last_mac=previous, head_mac=audit.head_mac(key, sequence, previous))
+        )
+
+    def _key_for_append(self, session: Session, stored_check: str | None) -> bytes:
+        if (
+            self._key is not None
+            and stored_check is not None
+            and audit.constant_time_equal(audit.key_check(self._key), stored_check)
+        ):
+            return self._key
+        if stored_check is None:  # a new clinic: seal the chain with this computer's key, creating it if need be
+            key = self.key_file.read() or self.key_file.create()
+            session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_check=audit.key_check(key)))
+            self._key = key
+            return key
+        status = self._status(stored_check)
+        if status is KeyStatus.OK and self._key is not None:
+            return self._key
+        raise self.problem(status)
+
+
+def _columns(event: AuditEvent) -> dict[str, object]:
+    return {
+        "id": event.sequence,
+        "occurred_at": event.occurred_at,
+        "user_id": event.user_id,
+        "username": event.username,
+        "workstation": event.workstation,
+        "action": event.action,
+        "category": event.category,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "patient_id": event.patient_id,
+        "outcome": event.outcome,
+        "summary": event.summary,
+    }
