@@ -43,11 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_for_window(choice: DatabaseChoice, paths: AppPaths) -> Clinic:
     """Runs off the UI thread after the window is up: the slow imports and the migration happen here."""
     setup_logging(paths)
-    from kapdesk.services import demo
     from kapdesk.services.clinic import open_clinic
 
-    clinic = open_clinic(choice.url, paths.backup_dir)
-    if choice.is_demo and demo.ensure_populated(clinic.database):
+    clinic = open_clinic(choice.url, paths.backup_dir, paths.audit_key_file)
+    if choice.is_demo and clinic.demo.ensure_populated():
         log.info("demo clinic created")
     return clinic
 

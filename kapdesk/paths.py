@@ -37,6 +37,11 @@ class AppPaths:
         """Per-PC preferences (window geometry and the like); clinic settings live in the database."""
         return self.config_dir / "kapdesk.ini"
 
+    @property
+    def audit_key_file(self) -> Path:
+        """The audit trail's HMAC key: outside the database, owner-only, the same file on every PC of a clinic."""
+        return self.config_dir / "audit.key"
+
 
 @dataclass(frozen=True)
 class DatabaseChoice:

@@ -10,14 +10,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import itertools
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import TODAY, open_test_clinic, set_up
 from tests.pg_server import PostgresServer
 
-TODAY = date(2026, 11, 21)
+__all__ = ["TODAY"]
+
 _names = itertools.count()
 
 
@@ -33,20 +34,16 @@ def postgres() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated to head once; each test gets a copy."""
-    from kapdesk.services.clinic import open_clinic
-
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    open_clinic(f"sqlite:///{path}", path.parent / "backups").close()
+    open_test_clinic(f"sqlite:///{path}", path.parent).close()
     return path
 
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres: PostgresServer) -> str:
     """A PostgreSQL database migrated to head once; each test gets a copy made by CREATE DATABASE … TEMPLATE."""
-    from kapdesk.services.clinic import open_clinic
-
     postgres.create_database("kap_template")
-    open_clinic(postgres.url("kap_template"), Path("/nonexistent")).close()
+    open_test_clinic(postgres.url("kap_template"), Path("/nonexistent")).close()
     return "kap_template"
 
 
@@ -89,21 +86,29 @@ def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iter
 
 
 @pytest.fixture
-def clinic(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from kapdesk.services.clinic import open_clinic
-
-    opened = open_clinic(db_url, tmp_path / "backups", today=lambda: TODAY)
+def new_clinic(db_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A migrated clinic database nobody has set up yet."""
+    opened = open_test_clinic(db_url, tmp_path)
     yield opened
     opened.close()
 
 
 @pytest.fixture
-def sqlite_clinic(sqlite_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """For GUI tests: one real SQLite clinic (the services are proven on both databases elsewhere)."""
-    from kapdesk.services.clinic import open_clinic
+def clinic(new_clinic):  # type: ignore[no-untyped-def]
+    """A set-up clinic with its admin signed in, on each database."""
+    return set_up(new_clinic)
 
+
+@pytest.fixture
+def new_sqlite_clinic(sqlite_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """For GUI tests: one real SQLite clinic (the services are proven on both databases elsewhere)."""
     path = tmp_path / "kapdesk.sqlite3"
     shutil.copyfile(sqlite_template, path)
-    opened = open_clinic(f"sqlite:///{path}", tmp_path / "backups", today=lambda: TODAY)
+    opened = open_test_clinic(f"sqlite:///{path}", tmp_path)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def sqlite_clinic(new_sqlite_clinic):  # type: ignore[no-untyped-def]
+    return set_up(new_sqlite_clinic)

@@ -16,6 +16,7 @@ from kapdesk.services.audit_key import AuditKeyFile
 from kapdesk.services.audit_trail import AuditTrail
 from kapdesk.services.auth import AuthService
 from kapdesk.services.clinic_admin import ClinicAdminService
+from kapdesk.services.demo import DemoService
 from kapdesk.services.drafts import DraftService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
@@ -39,6 +40,7 @@ class Clinic:
     audit: AuditService
     drafts: DraftService
     patients: PatientService
+    demo: DemoService
 
     def close(self) -> None:
         self.database.dispose()
@@ -78,4 +80,5 @@ def open_clinic(
         audit=AuditService(work),
         drafts=DraftService(work),
         patients=PatientService(work),
+        demo=DemoService(work, passwords),
     )

@@ -129,7 +129,7 @@ class ClinicAdminService:
 
 
 def read_settings(connection: Connection) -> ClinicSettings:
-    stored = dict(connection.execute(select(ClinicSetting.key, ClinicSetting.value)).tuples().all())
+    stored = dict(connection.execute(select(ClinicSetting.key, ClinicSetting.value)).all())
     values = {}
     for key, setting in SETTINGS.items():
         try:

@@ -8,27 +8,36 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from kapdesk.db.base import utcnow
-from kapdesk.db.engine import Database
-from kapdesk.db.models import Patient, Room, User, UserRole
+from kapdesk.db.models import ClinicProfileRow, Patient, Room, User, UserRole
+from kapdesk.domain.access import Actor
+from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.errors import DemoRefused
 from kapdesk.domain.folding import fold, search_key
 from kapdesk.domain.patients import format_chart_number
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
+from kapdesk.services.audit_trail import Entry
+from kapdesk.services.passwords import Passwords
+from kapdesk.services.work import Work, audited
 
 DEFAULT_PATIENTS = 200
+# The demo accounts' password, printed in the README so a newcomer can sign in. Demo clinic only.
+DEMO_PASSWORD = "demo clinic only"
+DEMO_PROFILE = ("Cedar Grove KAP Clinic (demo)", "1200 SE Alder St\nPortland, OR 97214", "+15035550100")
+DEMO_TIME_ZONE = "America/Los_Angeles"
 
+# One account per role that can sign in (named for the role), then clinicians who are listed but can't.
 STAFF = (
-    ("dwhitfield", "Dana Whitfield", "", (Role.ADMIN,)),
-    ("mokafor", "Miriam Okafor", "MD", (Role.PRESCRIBER,)),
-    ("jlindqvist", "Jonas Lindqvist", "PMHNP", (Role.PRESCRIBER,)),
-    ("rtanaka", "Rei Tanaka", "RN", (Role.NURSE,)),
-    ("cbrennan", "Colleen Brennan", "RN", (Role.NURSE,)),
-    ("sabadi", "Samira Abadi", "PhD", (Role.THERAPIST,)),
-    ("tmorrow", "Theo Morrow", "LCSW", (Role.THERAPIST,)),
-    ("lferreira", "Luísa Ferreira", "LMFT", (Role.THERAPIST,)),
-    ("kpatel", "Kiran Patel", "", (Role.FRONT_DESK,)),
-    ("agomez", "Ana Gómez", "", (Role.FRONT_DESK, Role.ADMIN)),
+    ("admin", "Dana Whitfield", "", (Role.ADMIN,), True),
+    ("prescriber", "Miriam Okafor", "MD", (Role.PRESCRIBER,), True),
+    ("nurse", "Rei Tanaka", "RN", (Role.NURSE,), True),
+    ("therapist", "Samira Abadi", "PhD", (Role.THERAPIST,), True),
+    ("frontdesk", "Kiran Patel", "", (Role.FRONT_DESK,), True),
+    ("jlindqvist", "Jonas Lindqvist", "PMHNP", (Role.PRESCRIBER,), False),
+    ("cbrennan", "Colleen Brennan", "RN", (Role.NURSE,), False),
+    ("tmorrow", "Theo Morrow", "LCSW", (Role.THERAPIST,), False),
+    ("lferreira", "Luísa Ferreira", "LMFT", (Role.THERAPIST,), False),
+    ("agomez", "Ana Gómez", "", (Role.FRONT_DESK, Role.ADMIN), False),
 )
 ROOMS = (
     ("Dosing Suite 1", RoomKind.DOSING),
@@ -98,32 +107,63 @@ CITIES = (
 )
 
 
-def populate(database: Database, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None) -> int:
-    """Fill an empty database with staff, rooms and `patients` patients. Same seed, same clinic."""
-    today = today or date.today()
-    rng = random.Random(seed)
-    with database.transaction() as session:
-        if session.scalar(select(func.count()).select_from(Patient)) or session.scalar(
-            select(func.count()).select_from(User)
-        ):
-            raise DemoRefused(
-                "This database already holds patients or staff, so no demo data was added.",
-                "Demo data only goes into a new, empty database (try kapdesk --demo).",
-            )
-        session.execute(insert(Room), [{"name": n, "kind": k.value, "active": True} for n, k in ROOMS])
-        for username, name, credentials, roles in STAFF:
-            user = User(username=username, full_name=name, credentials=credentials, active=True)
-            user.roles = [UserRole(role=r.value) for r in roles]
-            session.add(user)
-        batch: list[dict[str, object]] = []
-        for number in range(1, patients + 1):
-            batch.append(_patient(rng, number, today))
-            if len(batch) == 5000:
+class DemoService:
+    def __init__(self, work: Work, passwords: Passwords) -> None:
+        self._work = work
+        self._passwords = passwords
+
+    @audited(Action.SETUP)
+    def populate(self, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None) -> int:
+        """Fill an empty database with a clinic profile, staff, rooms and `patients` patients. Same seed, same
+        clinic. Recorded as one set-up event by the command line (nobody is signed in yet)."""
+        today = today or self._work.today()
+        rng = random.Random(seed)
+        hashed = self._passwords.hash(DEMO_PASSWORD)  # one hash: the shared password is no secret anyway
+        actor = Actor(None, "demo", "Demo set-up", frozenset({Role.ADMIN}), self._work.access.workstation)
+        with self._work.unit(None, actor) as unit:
+            session = unit.session
+            if session.scalar(select(func.count()).select_from(Patient)) or session.scalar(
+                select(func.count()).select_from(User)
+            ):
+                raise DemoRefused(
+                    "This database already holds patients or staff, so no demo data was added.",
+                    "Demo data only goes into a new, empty database (try kapdesk --demo).",
+                )
+            name, address, phone = DEMO_PROFILE
+            session.add(ClinicProfileRow(id=1, name=name, address=address, phone=phone, time_zone=DEMO_TIME_ZONE))
+            session.execute(insert(Room), [{"name": n, "kind": k.value, "active": True} for n, k in ROOMS])
+            for username, full_name, credentials, roles, signs_in in STAFF:
+                user = User(username=username, full_name=full_name, credentials=credentials, active=True)
+                user.password_hash = hashed if signs_in else ""
+                user.roles = [UserRole(role=r.value) for r in roles]
+                session.add(user)
+            batch: list[dict[str, object]] = []
+            for number in range(1, patients + 1):
+                batch.append(_patient(rng, number, today))
+                if len(batch) == 5000:
+                    session.execute(insert(Patient), batch)
+                    batch.clear()
+            if batch:
                 session.execute(insert(Patient), batch)
-                batch.clear()
-        if batch:
-            session.execute(insert(Patient), batch)
-    return patients
+            unit.record(
+                Entry(
+                    Action.SETUP,
+                    Category.CLINIC_SETTINGS,
+                    "clinic",
+                    "1",
+                    summary=f"demo clinic created: {len(STAFF)} staff, {len(ROOMS)} rooms, {patients} patients",
+                )
+            )
+        return patients
+
+    @audited(Action.SETUP)
+    def ensure_populated(self) -> bool:
+        """For `kapdesk --demo`: fill the demo database the first time it is opened. True if filled now."""
+        with self._work.database.reading() as connection:
+            if connection.execute(select(func.count()).select_from(User)).scalar_one():
+                return False
+        self.populate()
+        return True
 
 
 def _patient(rng: random.Random, number: int, today: date) -> dict[str, object]:
@@ -175,12 +215,3 @@ def _patient(rng: random.Random, number: int, today: date) -> dict[str, object]:
 def _phone(rng: random.Random) -> str:
     """A number in the 555-0100..0199 block, which North American numbering reserves for fiction."""
     return f"+1{rng.choice(AREA_CODES)}5550{rng.randrange(100, 200):03d}"
-
-
-def ensure_populated(database: Database) -> bool:
-    """For `kapdesk --demo`: fill the demo database the first time it is opened. True if filled now."""
-    with database.reading() as connection:
-        if connection.execute(select(func.count()).select_from(Patient)).scalar_one():
-            return False
-    populate(database)
-    return True

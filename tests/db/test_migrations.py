@@ -15,7 +15,7 @@ from kapdesk.db.base import Base
 from kapdesk.db.engine import Database, create_database_engine
 from kapdesk.db.migrate import SCHEMA_HEAD, current_revision, head_revision, script_directory, upgrade
 from kapdesk.domain.errors import DatabaseCorrupt, DatabaseTooNew
-from kapdesk.services.clinic import open_clinic
+from tests.helpers import open_test_clinic, set_up
 
 
 def test_there_is_exactly_one_head_and_the_fast_path_knows_it() -> None:
@@ -23,7 +23,7 @@ def test_there_is_exactly_one_head_and_the_fast_path_knows_it() -> None:
 
 
 def test_models_and_migrations_agree(empty_db_url: str, tmp_path: Path) -> None:
-    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    clinic = open_test_clinic(empty_db_url, tmp_path)
     try:
         with clinic.database.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -33,7 +33,7 @@ def test_models_and_migrations_agree(empty_db_url: str, tmp_path: Path) -> None:
 
 
 def test_a_fresh_database_is_created_at_head(empty_db_url: str, tmp_path: Path) -> None:
-    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    clinic = open_test_clinic(empty_db_url, tmp_path)
     try:
         assert clinic.migration.before is None
         assert clinic.migration.after == head_revision()
@@ -53,7 +53,7 @@ def test_an_older_database_upgrades_with_its_data_intact(empty_db_url: str, tmp_
         connection.execute(text("INSERT INTO rooms (name, kind, active) VALUES ('Dosing Suite 1', 'dosing', true)"))
     database.dispose()
 
-    clinic = open_clinic(empty_db_url, tmp_path / "backups")
+    clinic = open_test_clinic(empty_db_url, tmp_path)
     try:
         assert (clinic.migration.before, clinic.migration.after) == ("0001", head_revision())
         with clinic.database.reading() as connection:
@@ -78,7 +78,7 @@ def test_a_database_from_a_newer_kapdesk_is_refused_and_left_alone(db_url: str, 
         connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
     engine.dispose()
     with pytest.raises(DatabaseTooNew, match="newer version of kapdesk") as raised:
-        open_clinic(db_url, tmp_path / "backups")
+        open_test_clinic(db_url, tmp_path)
     assert "Nothing was changed" in raised.value.remedy
     engine = create_engine(db_url)
     with engine.connect() as connection:
@@ -93,7 +93,7 @@ def test_a_foreign_database_is_not_taken_over(empty_db_url: str, tmp_path: Path)
         connection.execute(text("CREATE TABLE invoices (id integer primary key, total integer)"))
     engine.dispose()
     with pytest.raises(DatabaseCorrupt, match="isn't a kapdesk database"):
-        open_clinic(empty_db_url, tmp_path / "backups")
+        open_test_clinic(empty_db_url, tmp_path)
 
 
 def test_timestamps_come_back_as_utc(clinic) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +135,7 @@ def test_a_failing_upgrade_rolls_back_whole_and_keeps_the_data(db_url: str, tmp_
     from kapdesk.domain.errors import StorageError
     from kapdesk.domain.patients import PatientDraft
 
-    clinic = open_clinic(db_url, tmp_path / "backups")
+    clinic = set_up(open_test_clinic(db_url, tmp_path))
     clinic.patients.create(PatientDraft(first_name="Ana", last_name="Ng", date_of_birth=date(1990, 1, 1)))
     clinic.close()
 
@@ -150,7 +150,7 @@ def test_a_failing_upgrade_rolls_back_whole_and_keeps_the_data(db_url: str, tmp_
     monkeypatch.setattr(migrate, "SCHEMA_HEAD", following)
 
     with pytest.raises(StorageError, match="failed") as raised:
-        open_clinic(db_url, tmp_path / "backups")
+        open_test_clinic(db_url, tmp_path)
     assert "rolled back and nothing was changed" in raised.value.remedy
 
     engine = create_engine(db_url)

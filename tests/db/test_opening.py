@@ -16,11 +16,11 @@ from kapdesk.domain.errors import (
     DataDirNotWritable,
     NetworkShareRefused,
 )
-from kapdesk.services.clinic import open_clinic
+from tests.helpers import open_test_clinic
 
 
 def test_sqlite_runs_with_wal_full_sync_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
-    clinic = open_clinic(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path / "backups")
+    clinic = open_test_clinic(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path)
     engine = clinic.database.engine
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -35,7 +35,7 @@ def test_a_damaged_file_is_refused_and_not_overwritten(tmp_path: Path) -> None:
     junk = b"this is a spreadsheet, not a database" * 200
     path.write_bytes(junk)
     with pytest.raises(DatabaseCorrupt, match="damaged or is not a kapdesk database") as raised:
-        open_clinic(f"sqlite:///{path}", tmp_path / "backups")
+        open_test_clinic(f"sqlite:///{path}", tmp_path)
     assert "Restore the latest backup" in raised.value.remedy
     assert path.read_bytes() == junk
 
@@ -48,7 +48,7 @@ def test_a_foreign_sqlite_file_is_refused_byte_for_byte_unchanged(tmp_path: Path
         other_app.execute("CREATE TABLE invoices (id integer primary key, total integer)")
     before = path.read_bytes()
     with pytest.raises(DatabaseCorrupt, match="isn't a kapdesk database"):
-        open_clinic(f"sqlite:///{path}", tmp_path / "backups")
+        open_test_clinic(f"sqlite:///{path}", tmp_path)
     assert path.read_bytes() == before
 
 
@@ -57,7 +57,7 @@ def test_a_malformed_database_url_is_explained(url: str, tmp_path: Path) -> None
     from kapdesk.domain.errors import StorageError
 
     with pytest.raises(StorageError) as raised:
-        open_clinic(url, tmp_path / "backups")
+        open_test_clinic(url, tmp_path)
     assert "postgresql+psycopg://" in raised.value.remedy or "PostgreSQL" in raised.value.message
 
 
@@ -68,7 +68,7 @@ def test_an_unreachable_postgresql_server_is_named_with_what_to_check(tmp_path: 
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens here once the probe closes
     with pytest.raises(DatabaseUnavailable, match="can't reach the PostgreSQL server") as raised:
-        open_clinic(f"postgresql+psycopg://kap:secret@127.0.0.1:{port}/kap", tmp_path / "backups")
+        open_test_clinic(f"postgresql+psycopg://kap:secret@127.0.0.1:{port}/kap", tmp_path)
     assert "secret" not in str(raised.value)
     assert f"127.0.0.1:{port}" in raised.value.message
 
@@ -95,7 +95,7 @@ def test_a_read_only_data_folder_is_reported_and_nothing_is_written(tmp_path: Pa
     _make_read_only(folder)
     try:
         with pytest.raises(DataDirNotWritable, match="can't write to its data folder") as raised:
-            open_clinic(f"sqlite:///{folder / 'kapdesk.sqlite3'}", tmp_path / "backups")
+            open_test_clinic(f"sqlite:///{folder / 'kapdesk.sqlite3'}", tmp_path)
         assert "--data-dir" in raised.value.remedy
         assert list(folder.iterdir()) == []
     finally:

@@ -152,9 +152,9 @@ def test_sqlite_write_transactions_take_the_write_lock_up_front(tmp_path) -> Non
     """A second PC's writer waits for ours instead of failing later on a stale snapshot."""
     import sqlite3
 
-    from kapdesk.services.clinic import open_clinic
+    from tests.helpers import open_test_clinic
 
-    clinic = open_clinic(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path / "b")
+    clinic = open_test_clinic(f"sqlite:///{tmp_path / 'k.sqlite3'}", tmp_path)
     try:
         with clinic.database.transaction() as session:
             session.execute(text("SELECT count(*) FROM patients"))  # only reads so far
