@@ -18,15 +18,8 @@ PASSWORD = "correct horse battery staple"  # every test account's password
 
 
 def open_test_clinic(url: str, folder: Path, **options: object) -> Clinic:
-    return open_clinic(
-        url,
-        folder / "backups",
-        folder / "config" / "audit.key",
-        today=lambda: TODAY,
-        passwords=TEST_PASSWORDS,
-        workstation="test-pc",
-        **options,  # type: ignore[arg-type]
-    )
+    settings: dict[str, object] = {"today": lambda: TODAY, "passwords": TEST_PASSWORDS, "workstation": "test-pc"}
+    return open_clinic(url, folder / "backups", folder / "config" / "audit.key", **(settings | options))  # type: ignore[arg-type]
 
 
 def set_up(clinic: Clinic) -> Clinic:

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 
 from kapdesk.db.models import AuditEventRow, AuditHead, ClinicProfileRow, Patient
-from kapdesk.domain.audit import Action, AuditEvent, Category, ChainVerifier, VerifyReport
+from kapdesk.domain.audit import Action, AuditEvent, Category, ChainBreak, ChainVerifier, VerifyReport
 from kapdesk.domain.errors import FieldError, ValidationFailed
 from kapdesk.domain.permissions import Permission
-from kapdesk.services.audit_trail import Entry, KeyStatus
+from kapdesk.services.audit_trail import Entry, KeyStatus, set_up_before
 from kapdesk.services.work import Work, audited, phi_free
 
 A = AuditEventRow
@@ -102,14 +102,18 @@ class AuditService:
         return verifier.finish(head.last_sequence, head.last_mac, head.head_mac)
 
     def _verify_unsealed(self) -> VerifyReport:
-        """A database no one has set up yet: there must be nothing in it to verify."""
-        from kapdesk.domain.audit import ChainBreak
-
+        """No seal: fine for a database nobody has set up yet, which must then hold no events at all."""
         with self._work.database.reading() as connection:
             count = connection.scalar(select(func.count()).select_from(A)) or 0
-            head = connection.scalar(select(AuditHead.last_sequence).where(AuditHead.id == 1))
-        if count or head is None or head:
-            return VerifyReport(0, ChainBreak(None, "The trail holds events but its key check was removed."))
+            head = connection.execute(select(AuditHead.last_sequence).where(AuditHead.id == 1)).one_or_none()
+            set_up = set_up_before(connection)
+        if head is None:
+            return VerifyReport(0, ChainBreak(None, "The chain head record is missing: the trail was tampered with."))
+        if count or head.last_sequence or set_up:
+            return VerifyReport(
+                0,
+                ChainBreak(None, "The trail's seal was removed from a clinic that was set up: it was wiped or reset."),
+            )
         return VerifyReport(0, None)
 
     @audited(Action.VIEW)

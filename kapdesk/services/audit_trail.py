@@ -6,11 +6,11 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kapdesk.db.engine import Database
-from kapdesk.db.models import AuditEventRow, AuditHead
+from kapdesk.db.models import AuditEventRow, AuditHead, ClinicProfileRow, User
 from kapdesk.domain import audit
 from kapdesk.domain.access import Actor
 from kapdesk.domain.audit import Action, AuditEvent, Category, Result
@@ -82,7 +82,17 @@ class AuditTrail:
                 "anything with it.",
                 f"Replace it with the {where.name} from the computer where this clinic was set up.",
             )
-        return AuditKeyProblem("The clinic's audit trail has not been set up yet.", "Run the first-time set-up.")
+        return AuditKeyProblem(
+            "This clinic has not been set up yet, so there is no audit trail to record in.",
+            "Open kapdesk to run the first-time set-up, or add the first admin with `kapdesk user add`.",
+        )
+
+    def lock(self, session: Session) -> None:
+        """Take the chain-head lock at the start of a unit of work. On PostgreSQL this serialises audited
+        writes the way SQLite's BEGIN IMMEDIATE already does, so a unit's reads (the next chart number, a
+        version check) can't be overtaken by another computer before it commits."""
+        if session.bind is not None and session.get_bind().dialect.name == "postgresql":
+            session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
 
     def append(self, session: Session, actor: Actor, entries: list[Entry], now: datetime) -> None:
         """Add events after the chain head, in the caller's transaction. The head row is locked (FOR UPDATE on
@@ -93,10 +103,7 @@ class AuditTrail:
             .with_for_update()
         ).one_or_none()
         if head is None:
-            raise AuditKeyProblem(
-                "The audit trail's chain head is missing: the database was tampered with.",
-                "Nothing was recorded. Ask your admin to run `kapdesk audit verify` and restore a backup.",
-            )
+            raise _tampered("The audit trail's chain head is missing")
         key = self._key_for_append(session, head.key_check)
         sequence, previous = head.last_sequence, head.last_mac
         rows = []
@@ -125,6 +132,27 @@ class AuditTrail:
             .values(last_sequence=sequence, last_mac=previous, head_mac=audit.head_mac(key, sequence, previous))
         )
 
+    def seal(self, session: Session) -> None:
+        """Start a new clinic's chain with this computer's key (made now if it has none). Does nothing once
+        sealed. Refuses a database that shows it was set up before: an unsealed trail there means someone
+        wiped it, and sealing it afresh would hide that."""
+        head = session.execute(
+            select(AuditHead.last_sequence, AuditHead.key_check).where(AuditHead.id == 1).with_for_update()
+        ).one_or_none()
+        if head is None:
+            raise _tampered("The audit trail's chain head is missing")
+        if head.key_check is not None:
+            return
+        if head.last_sequence or set_up_before(session.connection()):
+            raise _tampered("This clinic was set up before, yet its audit trail has no seal")
+        key = self.key_file.read() or self.key_file.create()
+        session.execute(
+            update(AuditHead)
+            .where(AuditHead.id == 1)
+            .values(key_check=audit.key_check(key), head_mac=audit.head_mac(key, 0, audit.GENESIS_MAC))
+        )
+        self._key = key
+
     def _key_for_append(self, session: Session, stored_check: str | None) -> bytes:
         if (
             self._key is not None
@@ -132,15 +160,24 @@ class AuditTrail:
             and audit.constant_time_equal(audit.key_check(self._key), stored_check)
         ):
             return self._key
-        if stored_check is None:  # a new clinic: seal the chain with this computer's key, creating it if need be
-            key = self.key_file.read() or self.key_file.create()
-            session.execute(update(AuditHead).where(AuditHead.id == 1).values(key_check=audit.key_check(key)))
-            self._key = key
-            return key
         status = self._status(stored_check)
         if status is KeyStatus.OK and self._key is not None:
             return self._key
         raise self.problem(status)
+
+
+def set_up_before(connection: Connection) -> bool:
+    """Signs that a clinic was set up in this database: its profile, or an account that can sign in."""
+    profile = connection.scalar(select(func.count()).select_from(ClinicProfileRow))
+    accounts = connection.scalar(select(func.count()).select_from(User).where(User.password_hash != ""))
+    return bool(profile or accounts)
+
+
+def _tampered(what: str) -> AuditKeyProblem:
+    return AuditKeyProblem(
+        f"{what}: the database was tampered with, so kapdesk records nothing more in it.",
+        "Ask your admin to run `kapdesk audit verify` and to restore the latest good backup.",
+    )
 
 
 def _columns(event: AuditEvent) -> dict[str, object]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from kapdesk.db.base import utcnow
 from kapdesk.db.engine import Database, create_database_engine, use_wal
 from kapdesk.db.migrate import MigrationReport, ensure_current
 from kapdesk.paths import describe_database
@@ -52,6 +53,7 @@ def open_clinic(
     key_file: Path,
     *,
     today: Callable[[], date] = date.today,
+    clock: Callable[[], datetime] = utcnow,
     passwords: Passwords | None = None,
     workstation: str | None = None,
 ) -> Clinic:
@@ -65,7 +67,7 @@ def open_clinic(
         raise
     access = Access(workstation)
     trail = AuditTrail(database, AuditKeyFile(key_file))
-    work = Work(database, access, trail, today)
+    work = Work(database, access, trail, today, clock)
     passwords = passwords or Passwords()
     return Clinic(
         database=database,

@@ -92,6 +92,7 @@ class Work:
         """A transaction for `actor` (default: whoever is signed in) that commits only with its audit events."""
         acting = self.require(permission, actor)
         with self.database.transaction() as session:
+            self.trail.lock(session)
             unit = Unit(session, acting)
             yield unit
             if not unit.entries:
