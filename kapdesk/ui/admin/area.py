@@ -1,0 +1,75 @@
+"""The Admin area: the audit trail, staff accounts, and the clinic's profile and settings, one tab each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from kapdesk.ui.admin.audit_screen import AuditTrailScreen
+from kapdesk.ui.admin.clinic_screen import ClinicScreen
+from kapdesk.ui.admin.staff_screen import StaffScreen
+from kapdesk.ui.changes import ChangeBus
+
+if TYPE_CHECKING:
+    from kapdesk.services.clinic import Clinic
+    from kapdesk.ui.main_window import MainWindow
+
+
+class AdminArea(QTabWidget):
+    def __init__(self, clinic: Clinic, bus: ChangeBus, settings: QSettings) -> None:
+        super().__init__()
+        self._bus = bus  # admin changes touch no patient, so nothing is published yet; kept for later areas
+        self.clinic_screen = ClinicScreen(clinic.admin)
+        self.staff = StaffScreen(clinic.users, settings, lambda: self.clinic_screen.current_time_zone)
+        self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
+        self.addTab(self.audit, "Audit trail")
+        self.addTab(self.staff, "Staff accounts")
+        self.addTab(self.clinic_screen, "Clinic && settings")
+        self.setDocumentMode(True)
+
+        self.audit_action = QAction("Audit &trail", self)
+        self.export_action = QAction("E&xport audit trail…", self)
+        self.verify_action = QAction("&Verify audit chain", self)
+        self.clinic_action = QAction("&Clinic profile && settings", self)
+        self.audit_action.triggered.connect(lambda: self.show_tab(self.audit))
+        self.export_action.triggered.connect(lambda: (self.show_tab(self.audit), self.audit.export_csv()))
+        self.verify_action.triggered.connect(lambda: (self.show_tab(self.audit), self.audit.verify()))
+        staff = self.staff
+        for action in (staff.add_action, staff.edit_action, staff.toggle_action, staff.reset_action):
+            action.triggered.connect(lambda *_: self.show_tab(self.staff))
+        self.clinic_action.triggered.connect(lambda: self.show_tab(self.clinic_screen))
+        # Staff and time zone changes show up in the trail's filters and times the next time it is listed.
+        self.clinic_screen.saved.connect(self.staff.refresh)
+        self.staff.model.modelReset.connect(self.audit.reload_users)
+
+    def show_tab(self, page: QWidget) -> None:
+        self.setCurrentWidget(page)
+        window = self.window()
+        if hasattr(window, "show_area"):
+            window.show_area("Admin")
+
+    @property
+    def actions_for_menu(self) -> list[QAction | None]:
+        return [
+            self.audit_action,
+            self.export_action,
+            self.verify_action,
+            None,
+            self.staff.add_action,
+            self.staff.edit_action,
+            self.staff.toggle_action,
+            self.staff.reset_action,
+            None,
+            self.clinic_action,
+        ]
+
+
+def attach_admin(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> AdminArea:
+    """Add the Admin area to the window. The caller shows it only to users who hold the admin permissions;
+    the services refuse everyone else regardless."""
+    area = AdminArea(clinic, bus, window.settings)
+    window.add_area("Admin", area, area.actions_for_menu)
+    return area
