@@ -54,7 +54,7 @@ class AuditTrailScreen(QWidget):
         self._users = users
         self._settings = settings
         self._query = AuditQuery(limit=PAGE_SIZE)  # the last query the service accepted
-        self._total = 0
+        self._next_offset = 0  # where the next page starts on the server (rows skipped as repeats still count)
         self._loaded_once = False
         self.export_task: BackgroundTask | None = None
         self.verify_task: BackgroundTask | None = None
@@ -164,7 +164,6 @@ class AuditTrailScreen(QWidget):
         self.filters.set_time_zone(page.time_zone)
         self._query = query
         self.model.set_rows(page.rows, page.time_zone)
-        self._total = page.total
         self._loaded_once = True
         self._show_status(page)
 
@@ -178,16 +177,14 @@ class AuditTrailScreen(QWidget):
             return
         self._query = query
         self.model.set_rows(page.rows, page.time_zone)
-        self._total = page.total
         self._show_status(page)
 
     def load_more(self) -> None:
-        query = replace(self._query, offset=self.model.rowCount())
+        query = replace(self._query, offset=self._next_offset)
         page = self._fetch(query)
         if page is None:
             return
         self.model.append_rows(page.rows)
-        self._total = page.total
         self._show_status(page)
 
     def _fetch(self, query: AuditQuery) -> AuditPage | None:
@@ -201,11 +198,12 @@ class AuditTrailScreen(QWidget):
         return None
 
     def _show_status(self, page: AuditPage) -> None:
+        self._next_offset = page.query.offset + len(page.rows)
         shown = self.model.rowCount()
         self.status.setText(
             f"{shown:,} of {page.total:,} event{'s' if page.total != 1 else ''} · times in {page.time_zone}"
         )
-        self.load_more_button.setEnabled(shown < page.total)
+        self.load_more_button.setEnabled(self._next_offset < page.total)
 
     @property
     def query(self) -> AuditQuery:
