@@ -89,7 +89,7 @@ class AuditService:
         columns = (A.id, A.occurred_at, A.user_id, A.username, A.workstation, A.action, A.category,
                    A.entity_type, A.entity_id, A.patient_id, A.outcome, A.summary, A.mac)  # fmt: skip
         with self._work.database.reading() as connection:
-            result = connection.execution_options(yield_per=batch).execute(select(*columns).order_by(A.id))
+            result = connection.execute(select(*columns).order_by(A.id), execution_options={"yield_per": batch})
             for row in result:
                 if not verifier.feed(AuditEvent(*row[:-1]), row[-1]):
                     break
@@ -138,10 +138,11 @@ class AuditService:
         with self._work.unit(Permission.VIEW_AUDIT) as unit:
             connection = unit.session.connection()
             statement = self._filtered(query, _zone(connection), connection).order_by(A.id)
-            with path.open("w", newline="", encoding="utf-8") as handle:
+            partial = path.with_name(path.name + ".part")  # a failed export leaves no half-written file behind
+            with partial.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(CSV_COLUMNS)
-                for row in connection.execution_options(yield_per=5000).execute(statement):
+                for row in connection.execute(statement, execution_options={"yield_per": 5000}):
                     event = AuditRow(*row)
                     writer.writerow([
                         event.sequence, event.occurred_at.isoformat(), event.username, event.user_id or "",
@@ -149,6 +150,7 @@ class AuditService:
                         event.patient_chart, event.outcome, _csv_safe(event.summary),
                     ])  # fmt: skip
                     count += 1
+            partial.replace(path)
             unit.record(
                 Entry(
                     Action.EXPORT,

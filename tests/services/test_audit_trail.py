@@ -129,7 +129,7 @@ def test_triggers_refuse_changing_or_deleting_events(clinic: Clinic, statement: 
     busy(clinic, 1)
     engine = create_engine(clinic.database.engine.url)
     try:
-        with pytest.raises(Exception, match="append-only|only moves forward|cannot be deleted"), engine.begin() as c:
+        with pytest.raises(Exception, match=r"append-only|only moves forward|cannot be deleted"), engine.begin() as c:
             c.execute(text(statement))
     finally:
         engine.dispose()
@@ -178,7 +178,10 @@ def test_verify_catches_a_deleted_event(clinic: Clinic) -> None:
 def test_verify_catches_reordered_events(clinic: Clinic) -> None:
     busy(clinic)
     # swap the contents of events 3 and 4, each keeping its own MAC, as if their order was rewritten
-    columns = "occurred_at, user_id, username, workstation, action, category, entity_type, entity_id, patient_id, outcome, summary, mac"
+    columns = (
+        "occurred_at, user_id, username, workstation, action, category, entity_type, entity_id, patient_id, "
+        "outcome, summary, mac"
+    )
     tamper(
         clinic,
         f"CREATE TABLE swap AS SELECT id, {columns} FROM audit_events WHERE id IN (3, 4)",

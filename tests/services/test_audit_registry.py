@@ -1,0 +1,202 @@
+"""Every public service method either writes an audit event or is declared to touch no patient data.
+
+The registry is the services themselves: each method carries `@audited(action)` or `@phi_free(reason)`.
+This test walks every service class, fails on an unmarked method, and calls every audited one (through a
+recipe below) to prove it writes exactly one event with its declared action, in its own transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+import kapdesk.services
+from kapdesk.domain.clinic_profile import ClinicProfile
+from kapdesk.domain.patients import PatientDraft
+from kapdesk.domain.staff import Role
+from kapdesk.services.audit import AuditQuery
+from kapdesk.services.clinic import Clinic
+from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up
+
+
+def service_methods() -> dict[str, Callable[..., object]]:
+    found: dict[str, Callable[..., object]] = {}
+    for module_info in pkgutil.iter_modules(kapdesk.services.__path__):
+        module = importlib.import_module(f"kapdesk.services.{module_info.name}")
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and name.endswith("Service"):
+                for method_name, method in inspect.getmembers(cls, inspect.isfunction):
+                    if not method_name.startswith("_"):
+                        found[f"{name}.{method_name}"] = method
+    return found
+
+
+Prepared = Callable[[], object]
+
+
+def _patient(clinic: Clinic) -> int:
+    return clinic.patients.create(
+        PatientDraft(first_name="Reg", last_name="Istry", date_of_birth=date(1970, 5, 5))
+    ).value.id
+
+
+def _with_patient(call: Callable[[Clinic, int], object]) -> Callable[[Clinic], Prepared]:
+    def prepare(clinic: Clinic) -> Prepared:
+        patient_id = _patient(clinic)
+        return lambda: call(clinic, patient_id)
+
+    return prepare
+
+
+def _prepare_update(clinic: Clinic) -> Prepared:
+    record = clinic.patients.get(_patient(clinic))
+    draft = PatientDraft(**{**record.as_draft().__dict__, "email": "reg@example.org"})
+    return lambda: clinic.patients.update(record.id, record.version, draft)
+
+
+def _prepare_restore(clinic: Clinic) -> Prepared:
+    record = clinic.patients.get(_patient(clinic))
+    archived = clinic.patients.archive(record.id, record.version, "Duplicate").value
+    return lambda: clinic.patients.restore(archived.id, archived.version)
+
+
+def _prepare_archive(clinic: Clinic) -> Prepared:
+    record = clinic.patients.get(_patient(clinic))
+    return lambda: clinic.patients.archive(record.id, record.version, "Moved away")
+
+
+def _prepare_user_change(clinic: Clinic) -> Prepared:
+    add_user(clinic, "kim", Role.FRONT_DESK)
+    member = clinic.users.find("kim")
+    return lambda: clinic.users.change(member.id, member.version, "Kim Lee", frozenset({Role.NURSE}))
+
+
+def _prepare_enable(clinic: Clinic) -> Prepared:
+    add_user(clinic, "kim", Role.FRONT_DESK)
+    clinic.users.disable("kim")
+    return lambda: clinic.users.enable("kim")
+
+
+def _prepare_disable(clinic: Clinic) -> Prepared:
+    add_user(clinic, "kim", Role.FRONT_DESK)
+    return lambda: clinic.users.disable("kim")
+
+
+def _prepare_reset(clinic: Clinic) -> Prepared:
+    add_user(clinic, "kim", Role.FRONT_DESK)
+    return lambda: clinic.users.reset_password("kim", "a temporary phrase")
+
+
+def _prepare_draft_save(clinic: Clinic) -> Prepared:
+    record = clinic.patients.get(_patient(clinic))
+    return lambda: clinic.drafts.save("patient", record.id, record.version, "Reg Istry", {"email": "half-typed@"})
+
+
+def _prepare_draft(clinic: Clinic) -> int:
+    return _prepare_draft_save(clinic)()  # type: ignore[return-value]
+
+
+# Recipes: how to call each audited method on a set-up clinic with the admin signed in. The value returned
+# by a recipe is the call under test; everything before it is preparation (and may write events of its own).
+RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
+    "PatientService.search": lambda c: lambda: c.patients.search("ist"),
+    "PatientService.get": _with_patient(lambda c, p: c.patients.get(p)),
+    "PatientService.create": lambda c: lambda: _patient(c),
+    "PatientService.update": _prepare_update,
+    "PatientService.archive": _prepare_archive,
+    "PatientService.restore": _prepare_restore,
+    "AuthService.sign_in": lambda c: lambda: c.auth.sign_in(ADMIN, PASSWORD),
+    "AuthService.sign_out": lambda c: lambda: c.auth.sign_out(),
+    "AuthService.lock": lambda c: lambda: c.auth.lock("idle"),
+    "AuthService.unlock": lambda c: (c.auth.lock("idle"), lambda: c.auth.unlock(PASSWORD))[1],
+    "AuthService.change_password": lambda c: lambda: c.auth.change_password(PASSWORD, "a brand new phrase"),
+    "UserService.add": lambda c: lambda: c.users.add("kim", "Kim", frozenset({Role.NURSE}), PASSWORD),
+    "UserService.change": _prepare_user_change,
+    "UserService.disable": _prepare_disable,
+    "UserService.enable": _prepare_enable,
+    "UserService.reset_password": _prepare_reset,
+    "ClinicAdminService.update_profile": lambda c: (
+        lambda: c.admin.update_profile(
+            ClinicProfile("Renamed Clinic", PROFILE.address, PROFILE.phone, PROFILE.time_zone)
+        )
+    ),
+    "ClinicAdminService.change_settings": lambda c: lambda: c.admin.change_settings({"auto_lock_minutes": "15"}),
+    "AuditService.events": lambda c: lambda: c.audit.events(AuditQuery()),
+    "AuditService.export_csv": lambda c: (
+        lambda: c.audit.export_csv(AuditQuery(), Path(tempfile.mkdtemp()) / "trail.csv")
+    ),
+    "DraftService.save": _prepare_draft_save,
+    "DraftService.resume": lambda c: (lambda draft: lambda: c.drafts.resume(draft))(_prepare_draft(c)),
+    "DraftService.discard": lambda c: (lambda draft: lambda: c.drafts.discard(draft))(_prepare_draft(c)),
+}
+# These start a clinic and so run on a database nobody has set up yet.
+NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
+    "ClinicAdminService.set_up": lambda c: lambda: c.admin.set_up(PROFILE, ADMIN, "Ada Admin", PASSWORD),
+    "DemoService.populate": lambda c: lambda: c.demo.populate(patients=3),
+    "DemoService.ensure_populated": lambda c: lambda: c.demo.ensure_populated(),
+}
+
+
+def test_every_public_service_method_is_audited_or_declared_phi_free() -> None:
+    methods = service_methods()
+    assert len(methods) > 20  # the walk found the services
+    unmarked = [
+        name
+        for name, method in methods.items()
+        if not hasattr(method, "__kapdesk_audit__") and not hasattr(method, "__kapdesk_phi_free__")
+    ]
+    assert unmarked == [], "mark these @audited(...) or @phi_free('why')"
+    audited = {name for name, method in methods.items() if hasattr(method, "__kapdesk_audit__")}
+    assert audited == set(RECIPES) | set(NEW_CLINIC_RECIPES), "every audited method needs a recipe below"
+
+
+def _events(clinic: Clinic) -> list[tuple[int, str, str]]:
+    with clinic.database.reading() as connection:
+        return [tuple(r) for r in connection.execute(text("SELECT id, action, outcome FROM audit_events ORDER BY id"))]  # type: ignore[misc]
+
+
+def _check_one_event(clinic: Clinic, name: str, prepared: Prepared) -> None:
+    declared = service_methods()[name].__kapdesk_audit__  # type: ignore[attr-defined]
+    before = _events(clinic)
+    prepared()
+    new = _events(clinic)[len(before) :]
+    assert [(action, outcome) for _, action, outcome in new] == [(declared.value, "success")], name
+    assert clinic.audit.verify().intact
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_each_audited_call_writes_exactly_one_event(clinic: Clinic, name: str) -> None:
+    _check_one_event(clinic, name, RECIPES[name](clinic))
+
+
+@pytest.mark.parametrize("name", sorted(NEW_CLINIC_RECIPES))
+def test_each_clinic_starting_call_writes_exactly_one_event(new_clinic: Clinic, name: str) -> None:
+    _check_one_event(new_clinic, name, NEW_CLINIC_RECIPES[name](new_clinic))
+
+
+def test_phi_free_methods_really_write_nothing(clinic: Clinic) -> None:
+    add_user(clinic, "kim", Role.FRONT_DESK)
+    before = _events(clinic)
+    clinic.patients.today()
+    clinic.auth.workstation()
+    clinic.users.list()
+    clinic.users.find("kim")
+    clinic.admin.needs_setup()
+    clinic.admin.profile()
+    clinic.admin.settings()
+    clinic.audit.verify()
+    assert _events(clinic) == before
+
+
+def test_set_up_helper_is_what_the_first_run_does(new_clinic: Clinic) -> None:
+    assert new_clinic.admin.needs_setup()
+    set_up(new_clinic)
+    assert not new_clinic.admin.needs_setup()
