@@ -13,11 +13,13 @@ import pytest
 from tests.pg_server import PostgresServer
 
 
-def kapdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def kapdesk(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "KAPDESK_DATABASE_URL"} | (env or {})
     return subprocess.run(
         [sys.executable, "-m", "kapdesk", *args], capture_output=True, text=True, env=full_env, timeout=120,
-        stdin=subprocess.DEVNULL,
+        input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
     )  # fmt: skip
 
 
@@ -113,3 +115,57 @@ def test_global_options_come_before_the_command(tmp_path: Path) -> None:
     result = kapdesk("migrate", "--data-dir", str(tmp_path))
     assert result.returncode == 2
     assert "unrecognized arguments" in result.stderr
+
+
+def test_the_first_admin_and_staff_come_from_the_command_line(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path))
+    added = kapdesk(*data, "user", "add", "dana", "--role", "admin", "--name", "Dana Whit", "--password-stdin",
+                    stdin="a long admin phrase\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "Added dana (admin)" in added.stdout
+    assert (tmp_path / "config" / "audit.key").stat().st_mode & 0o777 == 0o600
+    both = kapdesk(*data, "user", "add", "kim", "--role", "nurse", "--role", "front_desk", "--password-stdin",
+                   stdin="kim's own phrase here\n")  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    listed = kapdesk(*data, "user", "list")
+    assert listed.returncode == 0
+    lines = {line.split()[0]: line for line in listed.stdout.splitlines()}
+    assert "admin" in lines["dana"] and "front_desk, nurse" in lines["kim"] and lines["kim"].endswith("active")
+    assert kapdesk(*data, "user", "disable", "kim").returncode == 0
+    assert kapdesk(*data, "user", "list").stdout.splitlines()[1].endswith("disabled")
+    reset = kapdesk(*data, "user", "reset-password", "kim", "--password-stdin", stdin="temporary phrase 99\n")
+    assert reset.returncode == 0 and "must choose a new one" in reset.stdout
+    verified = kapdesk(*data, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert "intact: 4 events verified" in verified.stdout
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+        who = {row[0] for row in db.execute("SELECT username FROM audit_events")}
+    assert all(name.startswith("cli:") for name in who)
+
+
+def test_user_commands_explain_bad_input(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path))
+    weak = kapdesk(*data, "user", "add", "dana", "--role", "admin", "--password-stdin", stdin="password1234\n")
+    assert weak.returncode == 1 and "password" in weak.stderr and "attacker would try" in weak.stderr
+    no_tty = kapdesk(*data, "user", "add", "dana", "--role", "admin")
+    assert no_tty.returncode == 1 and "--password-stdin" in no_tty.stderr
+    bad_role = kapdesk(*data, "user", "add", "dana", "--role", "boss")
+    assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
+    missing = kapdesk(*data, "user", "disable", "nobody")
+    assert missing.returncode == 1 and "no staff account" in missing.stderr
+
+
+def test_audit_verify_names_the_first_bad_event_and_a_missing_key(tmp_path: Path) -> None:
+    data = ("--data-dir", str(tmp_path))
+    assert kapdesk(*data, "demo", "--patients", "3").returncode == 0
+    assert kapdesk(*data, "user", "disable", "nurse").returncode == 0
+    assert kapdesk(*data, "user", "enable", "nurse").returncode == 0
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+        db.execute("DROP TRIGGER audit_events_no_update")
+        db.execute("UPDATE audit_events SET summary = 'nothing happened' WHERE id = 2")
+    broken = kapdesk(*data, "audit", "verify")
+    assert broken.returncode == 3
+    assert "first bad event: 2" in broken.stderr and "altered" in broken.stderr
+    (tmp_path / "config" / "audit.key").unlink()
+    keyless = kapdesk(*data, "audit", "verify")
+    assert keyless.returncode == 1 and "no audit key" in keyless.stderr
