@@ -2,6 +2,7 @@
 
 from kapdesk.db.models.audit import AuditEventRow, AuditHead
 from kapdesk.db.models.clinic import ClinicProfileRow, ClinicSetting
+from kapdesk.db.models.note import Note
 from kapdesk.db.models.patient import Patient
 from kapdesk.db.models.room import Room
 from kapdesk.db.models.staff import Draft, SignInAttempts, User, UserRole
@@ -12,6 +13,7 @@ __all__ = [
     "ClinicProfileRow",
     "ClinicSetting",
     "Draft",
+    "Note",
     "Patient",
     "Room",
     "SignInAttempts",
