@@ -43,8 +43,10 @@ def check_password(password: str, *, username: str = "", full_name: str = "") ->
     folded = _fold(password)
     if len(set(folded)) <= 2:
         return PasswordProblem("That password repeats the same characters; choose something less predictable.")
-    core = folded.strip("0123456789!@#$%^&*()-_=+.,?~ ")
-    if not core or core in _BLOCKED_CORES or _is_keyboard_walk(folded) or _is_keyboard_walk(core):
+    core = folded.strip("0123456789!@#$%^&*()-_=+.,?~;:'\" ")
+    plain = re.sub(r"[^0-9a-z]", "", folded)  # keyboard runs with punctuation sprinkled in
+    walks = (folded, core, plain, plain.strip("0123456789"))
+    if not core or core in _BLOCKED_CORES or any(_is_keyboard_walk(text) for text in walks):
         return PasswordProblem("That password is among the first an attacker would try; choose another.")
     for personal in (username, *full_name.split()):
         token = _fold(personal)

@@ -129,6 +129,7 @@ class AuthService:
 
     def _check(self, typed: str, password: str, action: Action) -> _Account:
         """Throttle, then verify. Failures are recorded (and committed) before the error is raised."""
+        self._passwords.warm_up()  # the stand-in hash is made before any attempt, known user or not
         now = self._work.clock()
         with self._work.database.read_session() as session:
             account = _account(session, typed)
