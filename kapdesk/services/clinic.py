@@ -19,6 +19,7 @@ from kapdesk.services.auth import AuthService
 from kapdesk.services.clinic_admin import ClinicAdminService
 from kapdesk.services.demo import DemoService
 from kapdesk.services.drafts import DraftService
+from kapdesk.services.notes import NoteService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
 from kapdesk.services.users import UserService
@@ -41,6 +42,7 @@ class Clinic:
     audit: AuditService
     drafts: DraftService
     patients: PatientService
+    notes: NoteService
     demo: DemoService
 
     def close(self) -> None:
@@ -82,5 +84,6 @@ def open_clinic(
         audit=AuditService(work),
         drafts=DraftService(work),
         patients=PatientService(work),
+        notes=NoteService(work),
         demo=DemoService(work, passwords),
     )

@@ -20,11 +20,12 @@ from sqlalchemy import text
 
 import kapdesk.services
 from kapdesk.domain.clinic_profile import ClinicProfile
+from kapdesk.domain.notes import NoteKind, NoteRecord
 from kapdesk.domain.patients import PatientDraft
 from kapdesk.domain.staff import Role
 from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
-from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up
+from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up, sign_in_as
 
 
 def service_methods() -> dict[str, Callable[..., object]]:
@@ -104,6 +105,21 @@ def _prepare_draft(clinic: Clinic) -> int:
     return _prepare_draft_save(clinic)()  # type: ignore[return-value]
 
 
+def _patient_for_therapist(clinic: Clinic) -> int:
+    """Notes are clinicians' work: the admin registers a patient, then a therapist signs in."""
+    patient_id = _patient(clinic)
+    sign_in_as(clinic, "thea", Role.THERAPIST)
+    return patient_id
+
+
+def _with_note(call: Callable[[Clinic, NoteRecord], object]) -> Callable[[Clinic], Prepared]:
+    def prepare(clinic: Clinic) -> Prepared:
+        note = clinic.notes.write(_patient_for_therapist(clinic), NoteKind.INTEGRATION, "Felt calmer.").value
+        return lambda: call(clinic, note)
+
+    return prepare
+
+
 # Recipes: how to call each audited method on a set-up clinic with the admin signed in. The value returned
 # by a recipe is the call under test; everything before it is preparation (and may write events of its own).
 RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
@@ -136,6 +152,13 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "DraftService.save": _prepare_draft_save,
     "DraftService.resume": lambda c: (lambda draft: lambda: c.drafts.resume(draft))(_prepare_draft(c)),
     "DraftService.discard": lambda c: (lambda draft: lambda: c.drafts.discard(draft))(_prepare_draft(c)),
+    "NoteService.write": lambda c: (
+        lambda patient: lambda: c.notes.write(patient, NoteKind.PSYCHOTHERAPY, "Process notes.")
+    )(_patient_for_therapist(c)),
+    "NoteService.edit": _with_note(lambda c, n: c.notes.edit(n.id, n.version, "Felt calmer; slept well.")),
+    "NoteService.sign": _with_note(lambda c, n: c.notes.sign(n.id, n.version)),
+    "NoteService.get": _with_note(lambda c, n: c.notes.get(n.id)),
+    "NoteService.list_for_patient": _with_note(lambda c, n: c.notes.list_for_patient(n.patient_id)),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
