@@ -1,4 +1,5 @@
-"""Starting the window: show it at once, open the clinic off the UI thread, then attach the areas."""
+"""Starting the window: show it at once, open the clinic off the UI thread, then set up or sign in, and only
+then attach the areas (every area's first search is a signed-in user's audited action)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -21,6 +22,7 @@ from kapdesk.ui.tasks import BackgroundTask
 if TYPE_CHECKING:
     from kapdesk.services.clinic import Clinic
     from kapdesk.ui.patients.registry import PatientRegistry
+    from kapdesk.ui.session.controller import SessionController
 
 STARTUP_PROBE_ENV = "KAPDESK_STARTUP_PROBE"  # benchmarks: print a line once the window is up, then quit
 
@@ -48,7 +50,7 @@ def run_gui(plan: LaunchPlan) -> int:
 
     def opened(clinic: Clinic) -> None:
         state["clinic"] = clinic
-        attach_clinic(window, clinic, ChangeBus(window))
+        state["session"] = start_session(window, clinic)
 
     def failed(error: BaseException) -> None:
         from kapdesk.domain.errors import KapdeskError
@@ -63,7 +65,7 @@ def run_gui(plan: LaunchPlan) -> int:
         QMessageBox.critical(window, title, text)
         app.exit(1)
 
-    task = BackgroundTask(plan.open_clinic, window)
+    task = BackgroundTask(lambda: _prepared(plan.open_clinic()), window)
     task.succeeded.connect(opened)
     task.failed.connect(failed)
     task.start()
@@ -74,8 +76,28 @@ def run_gui(plan: LaunchPlan) -> int:
     return code
 
 
+def _prepared(clinic: Clinic) -> Clinic:
+    """Still off the UI thread: make the stand-in password hash now, so no sign-in attempt waits for it (and
+    an unknown username's first attempt doesn't stand out by its timing)."""
+    clinic.passwords.warm_up()
+    return clinic
+
+
+def start_session(window: MainWindow, clinic: Clinic, **options: Any) -> SessionController:
+    """Set-up or sign-in first; the areas are attached after the first successful sign-in."""
+    from kapdesk.ui.session.controller import SessionController
+
+    bus = ChangeBus(window)
+    controller = SessionController(window, clinic, lambda: attach_clinic(window, clinic, bus), **options)
+    controller.start()
+    return controller
+
+
 def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> PatientRegistry:
-    """Add every working area to the window. Later areas (schedule, courses…) are added here too."""
+    """Add every working area to the window, each with who may see it (asked again at every sign-in).
+    Later areas (schedule, courses, admin…) are added here too. The session begins separately
+    (MainWindow.begin_session), which is when each area first loads."""
+    from kapdesk.domain.permissions import Permission
     from kapdesk.ui.patients.registry import PatientRegistry
 
     registry = PatientRegistry(clinic.patients, bus, window.settings)
@@ -93,11 +115,11 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
             None,
             registry.show_archived_action,
         ],
+        allowed=lambda actor: actor.may(Permission.VIEW_DEMOGRAPHICS),
     )
+    window.draft_handlers["patient"] = registry.resume_draft
     # Ctrl+F from anywhere in the window brings the Patients area forward before focusing its search.
     registry.find_action.triggered.connect(lambda: window.show_area("Patients"))
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
     window.loading.setText("")
-    window.statusBar().showMessage("Ready", 3000)
-    registry.focus_search()
     return registry

@@ -7,13 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from kapdesk.app import open_for_window
 from kapdesk.paths import AppPaths, choose_database, describe_database
+from kapdesk.services.demo import DEMO_PASSWORD
 from kapdesk.ui.launch import LaunchPlan, run_gui
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.session.sign_in_dialog import SignInDialog
 
 
 def plan_for(tmp_path: Path, demo: bool) -> LaunchPlan:
@@ -26,22 +28,53 @@ def _main_window() -> MainWindow | None:
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
-def test_demo_launch_shows_the_window_then_the_demo_clinic(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _sign_in_dialog() -> SignInDialog | None:
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog) and w.isVisible()), None)
+
+
+def test_demo_launch_shows_the_window_then_signs_in_to_the_demo_clinic(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     seen: dict[str, object] = {}
 
     def poll() -> None:
-        window = _main_window()
-        if window is not None and window.nav.count():
+        window, dialog = _main_window(), _sign_in_dialog()
+        if dialog is not None and "typed" not in seen:
+            seen["window_first"] = window is not None
+            seen["areas_before_sign_in"] = window.nav.count() if window else None
+            qtbot.keyClicks(dialog.username, "frontdesk")
+            qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
+            seen["typed"] = True
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        if window is not None and window.nav.count() and window.pages.currentWidget().isVisible():
             seen["rows"] = window.pages.widget(1).model.rowCount()  # type: ignore[attr-defined]
             seen["label"] = window.database_label.text()
+            seen["user"] = window.user_label.text()
             window.close()
         else:
             QTimer.singleShot(50, poll)
 
     QTimer.singleShot(0, poll)
     assert run_gui(plan_for(tmp_path, demo=True)) == 0
+    assert seen["window_first"] and seen["areas_before_sign_in"] == 0  # nothing attached before someone signs in
     assert seen["rows"] == 50  # the first page of the 200-patient demo clinic
+    assert seen["user"] == "Kiran Patel (Front desk)"
     assert str(tmp_path / "demo" / "kapdesk-demo.sqlite3") in str(seen["label"])
+
+
+def test_cancelling_the_first_sign_in_quits(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, object] = {}
+
+    def poll() -> None:
+        dialog = _sign_in_dialog()
+        if dialog is None:
+            QTimer.singleShot(50, poll)
+            return
+        seen["button"] = dialog.cancel_button.text()
+        dialog.cancel_button.click()
+
+    QTimer.singleShot(0, poll)
+    assert run_gui(plan_for(tmp_path, demo=True)) == 0
+    assert seen["button"] == "Quit"
+    assert _main_window() is None  # the window closed with it
 
 
 def test_a_damaged_database_is_explained_in_a_dialog_and_the_app_exits(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ def window(qtbot, settings: QSettings, sqlite_clinic: Clinic) -> Iterator[MainWi
     main = MainWindow(settings, sqlite_clinic.description)
     qtbot.addWidget(main)
     attach_clinic(main, sqlite_clinic, ChangeBus(main))
+    main.begin_session(sqlite_clinic.access.actor)  # the admin the fixture signed in
     main.show()
     qtbot.waitExposed(main)
     yield main

@@ -19,7 +19,7 @@ def test_status_bar_names_the_database_in_use(window: MainWindow, sqlite_clinic:
 def test_only_working_areas_are_listed_and_each_has_real_actions(window: MainWindow) -> None:
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Patients"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Patients", "&Help"]
+    assert menus == ["&File", "&Session", "&Patients", "&Help"]
     for action in window.area_menus["Patients"].actions():
         assert action.isSeparator() or action.receivers("2triggered()") > 0 or action.isCheckable()
 

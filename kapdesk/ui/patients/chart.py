@@ -40,13 +40,13 @@ class PatientChart(QWidget):
         bus: ChangeBus,
         settings: QSettings,
         patient_id: int,
-        edit: Callable[[PatientRecord], None],
+        edit: Callable[[PatientRecord], object] | None,
     ) -> None:
+        """`edit` opens the form on this patient; None when the user may only look."""
         super().__init__(None, Qt.WindowType.Window)
         self.patient_id = patient_id
         self._service = service
         self._settings = settings
-        self._edit = edit
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         self.name = QLabel()
@@ -55,7 +55,9 @@ class PatientChart(QWidget):
         self.facts = QLabel()
         self.alerts = QHBoxLayout()
         self.edit_button = QPushButton("Edit details…")
-        self.edit_button.clicked.connect(lambda: self._edit(self.record))
+        self.edit_button.clicked.connect(lambda: edit(self.record) if edit else None)
+        if edit is None:
+            self.edit_button.hide()
         header_top = QHBoxLayout()
         header_top.addWidget(self.name, 1)
         header_top.addWidget(self.edit_button)

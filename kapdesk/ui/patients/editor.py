@@ -40,6 +40,7 @@ from kapdesk.services.patients import PatientService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import parse_number, show_date
 from kapdesk.ui.geometry import restore_geometry, save_geometry
+from kapdesk.ui.session.drafts import DraftRequest
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
 LB_PER_KG = 2.2046226218
@@ -51,6 +52,7 @@ _TEXT_FIELDS = (
 )  # fmt: skip
 _PHONE_FIELDS = ("phone", "escort_phone", "emergency_phone")
 _DATE_FIELDS = ("date_of_birth", "weight_recorded_on", "height_recorded_on")
+_MEASURES = ("weight_kg", "height_cm")
 
 
 class PatientEditor(QDialog):
@@ -232,6 +234,29 @@ class PatientEditor(QDialog):
     def _snapshot(self) -> PatientDraft:
         return self.read_form()[0]
 
+    def form_texts(self) -> dict[str, str]:
+        """Every field exactly as typed (valid or not), and the units chosen: what a draft keeps."""
+        texts = {name: self.slots[name].input.text() for name in (*_TEXT_FIELDS, *_DATE_FIELDS, *_MEASURES)}
+        texts["address"] = self.slots["address"].input.toPlainText()
+        texts["sex_at_birth"] = self.slots["sex_at_birth"].input.currentData()
+        texts["weight_unit"] = self.weight_unit.currentText()
+        texts["height_unit"] = self.height_unit.currentText()
+        return texts
+
+    def load_texts(self, texts: dict[str, str]) -> None:
+        """Put texts from form_texts() back; fields it doesn't name keep what they show."""
+        for name in (*_TEXT_FIELDS, *_DATE_FIELDS, *_MEASURES):
+            if name in texts:
+                self.slots[name].input.setText(texts[name])
+        if "address" in texts:
+            self.slots["address"].input.setPlainText(texts["address"])
+        combo: QComboBox = self.slots["sex_at_birth"].input
+        if "sex_at_birth" in texts and (index := combo.findData(texts["sex_at_birth"])) >= 0:
+            combo.setCurrentIndex(index)
+        for unit, key in ((self.weight_unit, "weight_unit"), (self.height_unit, "height_unit")):
+            if texts.get(key) in ("kg", "lb", "cm", "in") and unit.findText(texts[key]) >= 0:
+                unit.setCurrentText(texts[key])
+
     def show_errors(self, errors: list[FieldError]) -> None:
         for slot in self.slots.values():
             slot.clear_error()
@@ -276,9 +301,15 @@ class PatientEditor(QDialog):
     def _show_conflict(self, conflict: ConflictError) -> None:
         current: PatientRecord = conflict.current  # type: ignore[assignment]
         assert self._record is not None
-        theirs = changed_fields(self._record.as_draft(), current.as_draft())
-        what = ", ".join(FIELD_LABELS[f] for f in theirs) or "archive status"
-        self.banner_text.setText(f"{conflict.message} They changed: {what}. {conflict.remedy}")
+        if self._record.version == current.version:
+            # A resumed draft: the version it was based on is gone, so compare their version with the form.
+            differ = changed_fields(current.as_draft(), self.read_form()[0])
+            what = ", ".join(FIELD_LABELS[f] for f in differ) or "nothing"
+            self.banner_text.setText(f"{conflict.message} Your draft differs from their version in: {what}.")
+        else:
+            theirs = changed_fields(self._record.as_draft(), current.as_draft())
+            what = ", ".join(FIELD_LABELS[f] for f in theirs) or "archive status"
+            self.banner_text.setText(f"{conflict.message} They changed: {what}. {conflict.remedy}")
         self._conflict = current
         self.banner.show()
 
@@ -302,6 +333,34 @@ class PatientEditor(QDialog):
         self._record = current
         self._base_version = current.version
         self.banner.hide()
+
+    # -- drafts ------------------------------------------------------------------------------------
+
+    def load_draft(self, texts: dict[str, str], base_version: int | None) -> None:
+        """Resume a kept draft. Saving still checks the version the draft was based on; if someone saved the
+        patient since, the conflict is shown now rather than at Save."""
+        self.load_texts(texts)
+        if self._record is None or base_version is None:
+            return
+        self._base_version = base_version
+        if base_version != self._record.version:
+            self._show_conflict(
+                ConflictError("Someone saved changes to this patient after your draft was kept.", self._record)
+            )
+
+    def draft_request(self) -> DraftRequest | None:
+        """What to keep if another user signs in now; None when nothing is unsaved."""
+        if not self.has_unsaved_edits():
+            return None
+        if self._record is None:
+            typed = f"{self.slots['first_name'].input.text()} {self.slots['last_name'].input.text()}".strip()
+            label = f"New patient {typed}".strip()
+            return DraftRequest("patient", None, None, label, self.form_texts())
+        label = f"{self._record.display_name} ({self._record.chart_number})"
+        return DraftRequest("patient", self._record.id, self._base_version, label, self.form_texts())
+
+    def close_without_asking(self) -> None:
+        self.done(QDialog.DialogCode.Rejected)
 
     # -- leaving -----------------------------------------------------------------------------------
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,9 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.access import Actor
 from kapdesk.domain.changes import Changes
 from kapdesk.domain.errors import ConflictError, KapdeskError
 from kapdesk.domain.patients import PatientRecord, PatientSummary
+from kapdesk.domain.permissions import Permission
+from kapdesk.services.drafts import DraftContent, DraftSummary
 from kapdesk.services.patients import SEARCH_LIMIT, PatientService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.patients.archive import ArchiveDialog
@@ -33,11 +38,14 @@ SEARCH_DELAY_MS = 60  # coalesces fast typing; each search itself takes a few mi
 
 
 class PatientRegistry(QWidget):
+    """Lists nothing until a session starts (every search is someone's audited action)."""
+
     def __init__(self, service: PatientService, bus: ChangeBus, settings: QSettings) -> None:
         super().__init__()
         self._service = service
         self._bus = bus
         self._settings = settings
+        self._may_edit = False
         self.charts: dict[int, PatientChart] = {}
         self.editor: PatientEditor | None = None
 
@@ -110,7 +118,36 @@ class PatientRegistry(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         bus.changed.connect(self._on_changed)
+        self._update_actions()
+
+    # -- sessions ----------------------------------------------------------------------------------
+
+    def session_started(self, actor: Actor) -> None:
+        """A fresh list for whoever signed in, with only the actions their role allows."""
+        self._may_edit = actor.may(Permission.EDIT_DEMOGRAPHICS)
+        self.new_button.setVisible(self._may_edit)
+        self.edit_button.setVisible(self._may_edit)
+        self.archive_button.setVisible(self._may_edit)
         self.refresh()
+        self.focus_search()
+
+    def session_ended(self) -> None:
+        """Close this user's charts and form (unsaved edits were kept as drafts first) and forget the list."""
+        for chart in list(self.charts.values()):
+            chart.close()
+        if self.editor is not None:
+            self.editor.close_without_asking()
+            self.editor.deleteLater()
+            self.editor = None
+        self.search.clear()  # not with signals blocked: the clear button follows textChanged
+        self._timer.stop()  # and no search: nobody is signed in to make it
+        with QSignalBlocker(self.show_archived), QSignalBlocker(self.show_archived_action):
+            self.show_archived.setChecked(False)
+            self.show_archived_action.setChecked(False)
+        self.model.set_rows([])
+        self.status.setText("")
+        self._may_edit = False
+        self._update_actions()
 
     # -- listing -----------------------------------------------------------------------------------
 
@@ -144,18 +181,16 @@ class PatientRegistry(QWidget):
 
     def _update_actions(self) -> None:
         patient = self.selected()
-        for widget in (
-            self.open_button,
-            self.edit_button,
-            self.archive_button,
-            self.open_action,
-            self.edit_action,
-        ):
-            widget.setEnabled(patient is not None)
+        self.open_button.setEnabled(patient is not None)
+        self.open_action.setEnabled(patient is not None)
+        for widget in (self.edit_button, self.archive_button, self.edit_action):
+            widget.setEnabled(patient is not None and self._may_edit)
+        self.new_button.setEnabled(self._may_edit)
+        self.new_action.setEnabled(self._may_edit)
         archived = patient is not None and patient.archived
         self.archive_button.setText("Restore" if archived else "Archive…")
-        self.archive_action.setEnabled(patient is not None and not archived)
-        self.restore_action.setEnabled(archived)
+        self.archive_action.setEnabled(patient is not None and not archived and self._may_edit)
+        self.restore_action.setEnabled(archived and self._may_edit)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.patients:
@@ -186,7 +221,8 @@ class PatientRegistry(QWidget):
     def open_chart(self, patient_id: int) -> PatientChart:
         chart = self.charts.get(patient_id)
         if chart is None:
-            chart = PatientChart(self._service, self._bus, self._settings, patient_id, self._edit_record)
+            edit = self._edit_record if self._may_edit else None
+            chart = PatientChart(self._service, self._bus, self._settings, patient_id, edit)
             chart.destroyed.connect(lambda _=None, pid=patient_id: self.charts.pop(pid, None))
             self.charts[patient_id] = chart
         chart.show()
@@ -213,6 +249,17 @@ class PatientRegistry(QWidget):
         self.editor.saved.connect(self._select_saved)
         self.editor.open()
         return self.editor
+
+    def resume_draft(self, draft: DraftSummary, take: Callable[[], DraftContent]) -> PatientEditor:
+        """Open the form on a kept draft. `take` hands the draft over (removing it), so it runs only once the
+        patient is known to be there and no other form is open."""
+        if self.editor is not None and self.editor.isVisible():
+            raise KapdeskError("A patient form is already open.", "Save or close it, then resume this draft.")
+        record = self._service.get(draft.entity_id) if draft.entity_id is not None else None
+        content = take()
+        editor = self._open_editor(record)
+        editor.load_draft(content.fields, content.base_version)
+        return editor
 
     def _select_saved(self, record: PatientRecord) -> None:
         if self.model.row_of(record.id) is None:
