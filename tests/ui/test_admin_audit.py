@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QPoint, QSettings, Qt
+from PySide6.QtCore import QDate, QPoint, QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QFileDialog, QHeaderView
 
 from kapdesk.db.base import utcnow
@@ -23,7 +23,7 @@ from kapdesk.ui.admin.audit_model import COLUMNS
 from kapdesk.ui.admin.audit_screen import AuditTrailScreen
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.main_window import MainWindow
-from tests.helpers import ADMIN, sign_in_as
+from tests.helpers import ADMIN, add_user, sign_in_as
 
 USER, ACTION, PATIENT = (
     next(i for i, (_, key) in enumerate(COLUMNS) if key == k) for k in ("user", "action", "patient")
@@ -61,13 +61,18 @@ def trail(sqlite_clinic: Clinic) -> Clinic:
 
 
 @pytest.fixture
-def screen(qtbot, settings: QSettings, trail: Clinic) -> AuditTrailScreen:  # type: ignore[no-untyped-def]
+def area(qtbot, settings: QSettings, trail: Clinic) -> AdminArea:  # type: ignore[no-untyped-def]
     window = MainWindow(settings, trail.description)
     qtbot.addWidget(window)
-    area: AdminArea = attach_admin(window, trail, ChangeBus(window))
+    admin = attach_admin(window, trail, ChangeBus(window))
     window.show()
     qtbot.waitExposed(window)
-    assert area.currentWidget() is area.audit
+    assert admin.currentWidget() is admin.audit
+    return admin
+
+
+@pytest.fixture
+def screen(area: AdminArea) -> AuditTrailScreen:
     return area.audit
 
 
@@ -277,3 +282,25 @@ def test_verify_shows_intact_then_names_the_altered_event(qtbot, screen: AuditTr
     assert "Event 4 does not match its seal" in text
     assert "3 events before it verified" in text
     assert "#b71c1c" in screen.verify_result.styleSheet()
+
+
+def test_signing_out_drops_the_trail_and_the_next_admin_reads_it_afresh(  # type: ignore[no-untyped-def]
+    qtbot, area: AdminArea, trail: Clinic
+) -> None:
+    screen = area.audit
+    assert screen.model.rowCount() > 0
+    screen.verify()  # still running when the admin walks away
+    trail.auth.sign_out()
+    area.session_ended()
+    QThreadPool.globalInstance().waitForDone(10_000)
+    qtbot.wait(50)  # let a late result arrive, if it were going to be shown
+    assert screen.model.rowCount() == 0
+    assert not screen.verify_result.isVisible()  # the previous admin's result is not shown to the next user
+    assert screen.filters.user.count() == 1
+    assert screen.status.text() == ""
+
+    add_user(trail, "bob", Role.ADMIN)
+    sign_in_as(trail, "bob")
+    area.session_started(trail.access.actor)
+    assert column(screen, USER)[0] == "bob"  # read again at once: this tab is in view
+    assert "bob (Bob)" in [screen.filters.user.itemText(i) for i in range(screen.filters.user.count())]

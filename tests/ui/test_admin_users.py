@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from kapdesk.domain.errors import SignInFailed
 from kapdesk.domain.staff import Role, StaffMember
 from kapdesk.services.clinic import Clinic
-from kapdesk.ui.admin import attach_admin
+from kapdesk.ui.admin import attach_admin, may_administer
 from kapdesk.ui.admin.staff_dialogs import AddStaffDialog, EditStaffDialog, ResetPasswordDialog
 from kapdesk.ui.admin.staff_screen import StaffScreen
 from kapdesk.ui.changes import ChangeBus
@@ -277,3 +277,9 @@ def test_reset_password_checks_the_new_one_and_sets_a_temporary_password(  # typ
     with pytest.raises(SignInFailed):
         sqlite_clinic.auth.sign_in("jlee", PASSWORD)
     assert sqlite_clinic.auth.sign_in("jlee", NEW_PASSWORD).must_change_password
+
+
+def test_the_area_is_offered_to_admins_only(sqlite_clinic: Clinic) -> None:
+    assert may_administer(sqlite_clinic.access.actor)
+    sign_in_as(sqlite_clinic, "jlee", Role.THERAPIST, Role.PRESCRIBER)
+    assert not may_administer(sqlite_clinic.access.actor)

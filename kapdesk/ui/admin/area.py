@@ -8,6 +8,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from kapdesk.domain.access import Actor
+from kapdesk.domain.permissions import Permission
 from kapdesk.ui.admin.audit_screen import AuditTrailScreen
 from kapdesk.ui.admin.clinic_screen import ClinicScreen
 from kapdesk.ui.admin.staff_screen import StaffScreen
@@ -23,7 +25,7 @@ class AdminArea(QTabWidget):
         super().__init__()
         self._bus = bus  # admin changes touch no patient, so nothing is published yet; kept for later areas
         self.clinic_screen = ClinicScreen(clinic.admin)
-        self.staff = StaffScreen(clinic.users, settings, lambda: self.clinic_screen.current_time_zone)
+        self.staff = StaffScreen(clinic.users, settings, lambda: _time_zone(clinic))
         self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
         self.addTab(self.audit, "Audit trail")
         self.addTab(self.staff, "Staff accounts")
@@ -43,7 +45,22 @@ class AdminArea(QTabWidget):
         self.clinic_action.triggered.connect(lambda: self.show_tab(self.clinic_screen))
         # Staff and time zone changes show up in the trail's filters and times the next time it is listed.
         self.clinic_screen.saved.connect(self.staff.refresh)
-        self.staff.model.modelReset.connect(self.audit.reload_users)
+        self.staff.listed.connect(self.audit.filters.set_users)
+
+    # -- sessions (MainWindow calls these when someone signs in or out) -----------------------------
+
+    def session_started(self, actor: Actor) -> None:
+        """Each tab reads afresh for the new user: the one in view now, the others when opened."""
+        for screen in self.screens:
+            screen.invalidate()
+
+    def session_ended(self) -> None:
+        for screen in self.screens:
+            screen.forget()
+
+    @property
+    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen]:
+        return self.audit, self.staff, self.clinic_screen
 
     def show_tab(self, page: QWidget) -> None:
         self.setCurrentWidget(page)
@@ -65,6 +82,16 @@ class AdminArea(QTabWidget):
             None,
             self.clinic_action,
         ]
+
+
+def may_administer(actor: Actor) -> bool:
+    """Whether to offer this area to `actor` (for MainWindow.add_area's `allowed`); each service checks again."""
+    return any(actor.may(p) for p in (Permission.VIEW_AUDIT, Permission.MANAGE_USERS, Permission.MANAGE_CLINIC))
+
+
+def _time_zone(clinic: Clinic) -> str:
+    profile = clinic.admin.profile()
+    return profile.time_zone if profile and profile.time_zone else "UTC"
 
 
 def attach_admin(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> AdminArea:

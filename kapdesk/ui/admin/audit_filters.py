@@ -148,14 +148,19 @@ class AuditFilters(QGroupBox):
         return self.end.date().toPython() if self.use_end.isChecked() else None  # type: ignore[return-value]
 
     def reset(self) -> None:
+        self.clear()
+        self.applied.emit()
+
+    def clear(self) -> None:
+        """Back to "everything", without asking for it (a signed-out screen must not query)."""
         self.user.setCurrentIndex(0)
+        self.user.setCurrentText(ANYONE)
         self.patient.clear()
         self.action.setCurrentIndex(0)
         self.use_start.setChecked(False)
         self.use_end.setChecked(False)
         self._default_dates()
         self.clear_errors()
-        self.applied.emit()
 
     def _default_dates(self) -> None:
         """Unticked dates wait at the last month, so ticking one starts from a useful day."""

@@ -7,9 +7,11 @@ UI thread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QShowEvent
@@ -55,7 +57,8 @@ class AuditTrailScreen(QWidget):
         self._settings = settings
         self._query = AuditQuery(limit=PAGE_SIZE)  # the last query the service accepted
         self._next_offset = 0  # where the next page starts on the server (rows skipped as repeats still count)
-        self._loaded_once = False
+        self._stale = True  # read the trail when next shown
+        self._session = 0  # results of work started before a sign-out are dropped
         self.export_task: BackgroundTask | None = None
         self.verify_task: BackgroundTask | None = None
 
@@ -131,11 +134,35 @@ class AuditTrailScreen(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         # Each listing is itself an audited event, so the trail is read when the admin looks, not at start-up.
         super().showEvent(event)
-        if not self._loaded_once:
-            self.reload_users()
-            self.apply_filters()
+        if self._stale:
+            self.reload()
 
-    # -- listing -----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.reload_users()
+        self.apply_filters()
+
+    def invalidate(self) -> None:
+        """Someone (else) signed in: read again, now if the screen is in view, or when it next is."""
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def forget(self) -> None:
+        """Drop everything shown to the user who signed out, and anything still running for them."""
+        self._session += 1
+        self._stale = True
+        self.filters.clear()
+        self.filters.set_users([])
+        self.model.set_rows([], "UTC")
+        self._query = AuditQuery(limit=PAGE_SIZE)
+        self._next_offset = 0
+        self.status.setText("")
+        self.message.setText("")
+        self.verify_result.hide()
+        self.load_more_button.setEnabled(False)
+        self.export_button.setEnabled(True)
+        self.verify_button.setEnabled(True)
+        self.busy.hide()
 
     def reload_users(self) -> None:
         try:
@@ -164,7 +191,7 @@ class AuditTrailScreen(QWidget):
         self.filters.set_time_zone(page.time_zone)
         self._query = query
         self.model.set_rows(page.rows, page.time_zone)
-        self._loaded_once = True
+        self._stale = False
         self._show_status(page)
 
     def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
@@ -226,8 +253,8 @@ class AuditTrailScreen(QWidget):
         self.message.setText(f"Exporting to {path.name}…")
         self._set_busy(True)
         self.export_task = BackgroundTask(lambda: self._audit.export_csv(query, path), self)
-        self.export_task.succeeded.connect(lambda count: self._exported(count, path))
-        self.export_task.failed.connect(self._export_failed)
+        self.export_task.succeeded.connect(self._for_this_session(lambda count: self._exported(count, path)))
+        self.export_task.failed.connect(self._for_this_session(self._export_failed))
         self.export_task.start()
 
     def _exported(self, count: int, path: Path) -> None:
@@ -258,8 +285,8 @@ class AuditTrailScreen(QWidget):
         self.verify_result.show()
         self._set_busy(True)
         self.verify_task = BackgroundTask(self._audit.verify, self)
-        self.verify_task.succeeded.connect(self._verified)
-        self.verify_task.failed.connect(self._verify_failed)
+        self.verify_task.succeeded.connect(self._for_this_session(self._verified))
+        self.verify_task.failed.connect(self._for_this_session(self._verify_failed))
         self.verify_task.start()
 
     def _verified(self, report: VerifyReport) -> None:
@@ -286,6 +313,16 @@ class AuditTrailScreen(QWidget):
     def _verify_done(self) -> None:
         self.verify_button.setEnabled(True)
         self._set_busy(False)
+
+    def _for_this_session(self, handler: Callable[[Any], None]) -> Callable[[Any], None]:
+        """A background result is shown only to the user who asked for it, not to whoever signed in since."""
+        session = self._session
+
+        def deliver(result: Any) -> None:
+            if session == self._session:
+                handler(result)
+
+        return deliver
 
     def _set_busy(self, busy: bool) -> None:
         # Export and verification may overlap; the bar stays while either is still running.

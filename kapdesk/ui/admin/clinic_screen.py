@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -136,11 +136,23 @@ class ClinicScreen(QWidget):
         self.revert_button.clicked.connect(self.load)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
-        self.load()
+        self._stale = True  # read when first shown, once someone is signed in
 
-    @property
-    def current_time_zone(self) -> str:
-        return self._profile.time_zone or "UTC"
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.load()
+
+    def invalidate(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.load()
+
+    def forget(self) -> None:
+        """Signed out: what the last admin typed and didn't save is replaced by the saved values when next shown."""
+        self._stale = True
+        self.status.setText("")
+        clear_field_errors(self.slots, self.form_error)
 
     def load(self) -> None:
         try:
@@ -159,6 +171,7 @@ class ClinicScreen(QWidget):
             spin.setValue(self._values[key])
         clear_field_errors(self.slots, self.form_error)
         self.status.setText("")
+        self._stale = False
 
     def _typed_profile(self) -> ClinicProfile:
         return ClinicProfile(

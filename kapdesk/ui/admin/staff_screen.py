@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,6 +27,8 @@ from kapdesk.ui.admin.staff_model import StaffTableModel
 
 
 class StaffScreen(QWidget):
+    listed = Signal(list)  # list[StaffMember], after each successful read
+
     def __init__(self, users: UserService, settings: QSettings, time_zone: Callable[[], str]) -> None:
         super().__init__()
         self._users = users
@@ -81,7 +83,28 @@ class StaffScreen(QWidget):
             trigger.connect(lambda *_, slot=slot: slot())
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.refresh()
+        self._stale = True  # the list is read when first shown, once someone is signed in
+        self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def invalidate(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def forget(self) -> None:
+        """Signed out: close any open form and drop the list."""
+        if self.dialog is not None:
+            self.dialog.reject()
+            self.dialog = None
+        self.model.set_rows([], "UTC")
+        self.status.setText("")
+        self._stale = True
+        self._update_actions()
 
     def refresh(self, select: str | None = None) -> None:
         keep = select or (member.username if (member := self.selected()) else None)
@@ -91,6 +114,8 @@ class StaffScreen(QWidget):
             QMessageBox.warning(self, error.title, str(error))
             return
         self.model.set_rows(members, self._time_zone())
+        self._stale = False
+        self.listed.emit(members)
         row = self.model.row_of(keep) if keep else None
         self.table.selectRow(row if row is not None else 0)
         active = sum(1 for m in members if m.active)
