@@ -5,8 +5,10 @@
     .venv/bin/python benchmarks/generate_clinic.py --force         # rebuild even if the file is fine
 
 The file is opened with kapdesk.services.clinic.open_clinic (engine, pragmas, migrations) and filled by
-kapdesk.services.demo.populate, exactly as `kapdesk demo --patients N` would. An existing file that already
-holds N patients at the current schema is reused unless --force is given.
+clinic.demo.populate, exactly as `kapdesk demo --patients N` would, with the production password policy. The
+audit trail's HMAC key is created next to it (clinic-100k.audit.key): without it the database can't be signed
+into. An existing file that already holds N patients at the current schema, sealed with that key, is reused
+unless --force is given.
 """
 
 from __future__ import annotations
@@ -26,16 +28,40 @@ DEFAULT_SEED = 1
 CREATION_TARGET_S = 30.0  # for 100k patients
 
 
+def size_label(count: int) -> str:
+    return f"{count // 1000}k" if count % 1000 == 0 else str(count)
+
+
 def default_path(patients: int) -> Path:
     """clinic-100k.sqlite3 for the standard size; other sizes get their own file so nothing is clobbered."""
-    if patients % 1000 == 0:
-        return DATA_DIR / f"clinic-{patients // 1000}k.sqlite3"
-    return DATA_DIR / f"clinic-{patients}.sqlite3"
+    return DATA_DIR / f"clinic-{size_label(patients)}.sqlite3"
+
+
+def key_path(database: Path) -> Path:
+    """The audit key kept next to a benchmark database (clinic-100k.audit.key); a clinic keeps it in config/."""
+    return database.with_name(f"{database.stem}.audit.key")
+
+
+def key_matches(database: Path) -> bool:
+    """True if the database's audit chain is sealed with the key file next to it (else nobody can sign in)."""
+    from kapdesk.domain.audit import constant_time_equal, key_check
+
+    try:
+        key = bytes.fromhex(key_path(database).read_text(encoding="ascii").strip())
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            stored = connection.execute("SELECT key_check FROM audit_head WHERE id = 1").fetchone()
+        finally:
+            connection.close()
+    except (OSError, ValueError, sqlite3.Error):
+        return False
+    return stored is not None and stored[0] is not None and constant_time_equal(key_check(key), stored[0])
 
 
 @dataclass
 class Generated:
     path: str
+    key_file: str
     patients: int
     created: bool  # False: an existing file was reused and nothing was timed
     open_s: float = 0.0  # open_clinic: connect + migrate a new file to head
@@ -75,6 +101,7 @@ def existing_state(path: Path) -> tuple[int | None, str | None]:
 def remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    key_path(path).unlink(missing_ok=True)  # a new database is sealed with a new key
 
 
 def ensure_clinic(
@@ -90,9 +117,11 @@ def ensure_clinic(
     path = (out or default_path(patients)).resolve()
     count, revision = existing_state(path)
     head = head_revision()
-    if not force and count == patients and revision == head:
+    sealed = count is not None and key_matches(path)
+    if not force and count == patients and revision == head and sealed:
         return Generated(
             str(path),
+            str(key_path(path)),
             patients,
             created=False,
             file_mib=path.stat().st_size / 2**20,
@@ -104,6 +133,8 @@ def ensure_clinic(
         reason = "built: no usable file"
     elif revision != head:
         reason = f"rebuilt: schema {revision} is not head {head}"
+    elif not sealed:
+        reason = f"rebuilt: no audit key {key_path(path).name} matching the database"
     else:
         reason = f"rebuilt: holds {count} patients, wanted {patients}"
     log(f"generate: {reason}; creating {patients} patients in {path} ...")
@@ -114,15 +145,16 @@ def ensure_clinic(
 
 def _create(path: Path, patients: int, seed: int, reason: str) -> Generated:
     # Imported here so the import cost stays out of the timing, as it would be in a running app.
-    from kapdesk.services import demo
     from kapdesk.services.clinic import open_clinic
+    from kapdesk.services.passwords import Passwords
 
     with tempfile.TemporaryDirectory(prefix="kapdesk-bench-backups-") as backups:
         started = time.perf_counter()
-        clinic = open_clinic(f"sqlite:///{path}", Path(backups))
+        # The production policy (argon2id t=3, 64 MiB), so the demo accounts sign in as a clinic's would.
+        clinic = open_clinic(f"sqlite:///{path}", Path(backups), key_path(path), passwords=Passwords())
         opened = time.perf_counter()
         try:
-            demo.populate(clinic.database, patients=patients, seed=seed)
+            clinic.demo.populate(patients=patients, seed=seed)
         finally:
             clinic.close()
         finished = time.perf_counter()
@@ -131,6 +163,7 @@ def _create(path: Path, patients: int, seed: int, reason: str) -> Generated:
         raise RuntimeError(f"{path} holds {count} patients after populate, expected {patients}")
     return Generated(
         str(path),
+        str(key_path(path)),
         patients,
         created=True,
         open_s=opened - started,
