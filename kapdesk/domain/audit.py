@@ -20,6 +20,9 @@ GENESIS_MAC = "0" * 64  # the "previous MAC" of the first event
 SUMMARY_MAX = 300  # a short description of the change, never a note's text
 
 
+_CANONICAL_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: verify runs it per event
+
+
 class Action(StrEnum):
     SIGN_IN = "sign_in"
     SIGN_OUT = "sign_out"
@@ -102,7 +105,7 @@ class AuditEvent:
             self.outcome,
             self.summary,
         ]
-        return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
+        return _CANONICAL_JSON.encode(fields).encode()
 
 
 def chain_mac(key: bytes, previous_mac: str, event: AuditEvent) -> str:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kapdesk.db.engine import Database
@@ -29,6 +29,17 @@ class Entry:
     patient_id: int | None = None
     summary: str = ""
     outcome: Result = Result.SUCCESS
+
+
+_HEAD = AuditHead.__table__
+_LOCK_HEAD = select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update()
+_READ_HEAD = select(_HEAD.c.last_sequence, _HEAD.c.last_mac, _HEAD.c.key_check).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_EVENTS = AuditEventRow.__table__.insert()
+_MOVE_HEAD = (
+    _HEAD.update()
+    .where(_HEAD.c.id == 1)
+    .values(last_sequence=bindparam("sequence"), last_mac=bindparam("mac"), head_mac=bindparam("seal"))
+)
 
 
 class KeyStatus(enum.Enum):
@@ -91,17 +102,15 @@ class AuditTrail:
         """Take the chain-head lock at the start of a unit of work. On PostgreSQL this serialises audited
         writes the way SQLite's BEGIN IMMEDIATE already does, so a unit's reads (the next chart number, a
         version check) can't be overtaken by another computer before it commits."""
-        if session.bind is not None and session.get_bind().dialect.name == "postgresql":
-            session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(_LOCK_HEAD)
 
     def append(self, session: Session, actor: Actor, entries: list[Entry], now: datetime) -> None:
         """Add events after the chain head, in the caller's transaction. The head row is locked (FOR UPDATE on
         PostgreSQL; SQLite's write transaction already holds the database) so appends form one line."""
-        head = session.execute(
-            select(AuditHead.last_sequence, AuditHead.last_mac, AuditHead.key_check)
-            .where(AuditHead.id == 1)
-            .with_for_update()
-        ).one_or_none()
+        connection = session.connection()  # Core statements built once: the audit adds to every call
+        head = connection.execute(_READ_HEAD).one_or_none()
         if head is None:
             raise _tampered("The audit trail's chain head is missing")
         key = self._key_for_append(session, head.key_check)
@@ -125,11 +134,9 @@ class AuditTrail:
             )
             previous = audit.chain_mac(key, previous, event)
             rows.append({**_columns(event), "mac": previous})
-        session.execute(insert(AuditEventRow), rows)
-        session.execute(
-            update(AuditHead)
-            .where(AuditHead.id == 1)
-            .values(last_sequence=sequence, last_mac=previous, head_mac=audit.head_mac(key, sequence, previous))
+        connection.execute(_INSERT_EVENTS, rows)
+        connection.execute(
+            _MOVE_HEAD, {"sequence": sequence, "mac": previous, "seal": audit.head_mac(key, sequence, previous)}
         )
 
     def seal(self, session: Session) -> None:
