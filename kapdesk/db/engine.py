@@ -41,6 +41,15 @@ class Database:
             raise translate(error, self.engine.url) from error
 
     @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction for Core statements only: lighter than a Session where no ORM object is needed."""
+        try:
+            with self.engine.connect().execution_options(kapdesk_write=True) as connection, connection.begin():
+                yield connection
+        except exc.OperationalError as error:
+            raise translate(error, self.engine.url) from error
+
+    @contextmanager
     def read_session(self) -> Iterator[Session]:
         """ORM reads (a chart) without taking SQLite's write lock."""
         with self.reading() as connection, Session(bind=connection, expire_on_commit=False) as session:

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.orm import Session
 
 from kapdesk.db.engine import Database
 from kapdesk.db.models import AuditEventRow, AuditHead, ClinicProfileRow, User
@@ -98,22 +97,20 @@ class AuditTrail:
             "Open kapdesk to run the first-time set-up, or add the first admin with `kapdesk user add`.",
         )
 
-    def lock(self, session: Session) -> None:
+    def lock(self, connection: Connection) -> None:
         """Take the chain-head lock at the start of a unit of work. On PostgreSQL this serialises audited
         writes the way SQLite's BEGIN IMMEDIATE already does, so a unit's reads (the next chart number, a
         version check) can't be overtaken by another computer before it commits."""
-        connection = session.connection()
         if connection.dialect.name == "postgresql":
             connection.execute(_LOCK_HEAD)
 
-    def append(self, session: Session, actor: Actor, entries: list[Entry], now: datetime) -> None:
+    def append(self, connection: Connection, actor: Actor, entries: list[Entry], now: datetime) -> None:
         """Add events after the chain head, in the caller's transaction. The head row is locked (FOR UPDATE on
         PostgreSQL; SQLite's write transaction already holds the database) so appends form one line."""
-        connection = session.connection()  # Core statements built once: the audit adds to every call
-        head = connection.execute(_READ_HEAD).one_or_none()
+        head = connection.execute(_READ_HEAD).one_or_none()  # Core statements built once: every call appends
         if head is None:
             raise _tampered("The audit trail's chain head is missing")
-        key = self._key_for_append(session, head.key_check)
+        key = self._key_for_append(head.key_check)
         sequence, previous = head.last_sequence, head.last_mac
         rows = []
         for entry in entries:
@@ -139,28 +136,26 @@ class AuditTrail:
             _MOVE_HEAD, {"sequence": sequence, "mac": previous, "seal": audit.head_mac(key, sequence, previous)}
         )
 
-    def seal(self, session: Session) -> None:
+    def seal(self, connection: Connection) -> None:
         """Start a new clinic's chain with this computer's key (made now if it has none). Does nothing once
         sealed. Refuses a database that shows it was set up before: an unsealed trail there means someone
         wiped it, and sealing it afresh would hide that."""
-        head = session.execute(
-            select(AuditHead.last_sequence, AuditHead.key_check).where(AuditHead.id == 1).with_for_update()
-        ).one_or_none()
+        head = connection.execute(_READ_HEAD).one_or_none()
         if head is None:
             raise _tampered("The audit trail's chain head is missing")
         if head.key_check is not None:
             return
-        if head.last_sequence or set_up_before(session.connection()):
+        if head.last_sequence or set_up_before(connection):
             raise _tampered("This clinic was set up before, yet its audit trail has no seal")
         key = self.key_file.read() or self.key_file.create()
-        session.execute(
+        connection.execute(
             update(AuditHead)
             .where(AuditHead.id == 1)
             .values(key_check=audit.key_check(key), head_mac=audit.head_mac(key, 0, audit.GENESIS_MAC))
         )
         self._key = key
 
-    def _key_for_append(self, session: Session, stored_check: str | None) -> bytes:
+    def _key_for_append(self, stored_check: str | None) -> bytes:
         if (
             self._key is not None
             and stored_check is not None

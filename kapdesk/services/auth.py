@@ -192,7 +192,7 @@ class AuthService:
             session.execute(delete(SignInAttempts).where(SignInAttempts.username == user.username))
             word = "signed in" if action is Action.SIGN_IN else "unlocked"
             entry = Entry(action, Category.SESSION, "user", str(user.id), summary="; ".join([word, *notes]))
-            self._work.trail.append(session, actor, [entry], self._work.clock())
+            self._work.trail.append(session.connection(), actor, [entry], self._work.clock())
         return actor
 
 

@@ -47,7 +47,7 @@ class ClinicAdminService:
         hashed = self._passwords.hash(password)
         setup = Actor(None, "setup", "First-run set-up", frozenset({Role.ADMIN}), self._work.access.workstation)
         with self._work.unit(None, setup) as unit:
-            self._work.trail.seal(unit.session)
+            self._work.trail.seal(unit.connection)
             _write_profile(unit.session, clean)
             user = unit.session.scalar(select(User).where(User.username == username))
             if user is None:

@@ -129,7 +129,7 @@ class DemoService:
                     "This database already holds patients or staff, so no demo data was added.",
                     "Demo data only goes into a new, empty database (try kapdesk --demo).",
                 )
-            self._work.trail.seal(session)
+            self._work.trail.seal(unit.connection)
             name, address, phone = DEMO_PROFILE
             session.add(ClinicProfileRow(id=1, name=name, address=address, phone=phone, time_zone=DEMO_TIME_ZONE))
             session.execute(insert(Room), [{"name": n, "kind": k.value, "active": True} for n, k in ROOMS])

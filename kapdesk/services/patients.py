@@ -68,8 +68,8 @@ class PatientService:
         criteria = q.interpret(text)
         plans = [_plan(c) for c in criteria] if criteria else [] if text.strip() else [("all", {})]
         found: dict[int, PatientSummary] = {}
-        with self._work.unit(Permission.VIEW_DEMOGRAPHICS) as unit:
-            connection = unit.session.connection()
+        with self._work.core_unit(Permission.VIEW_DEMOGRAPHICS) as unit:
+            connection = unit.connection
             for kind, params in plans:  # the first reading usually fills the page
                 statement = _statement(kind, include_archived)
                 for row in connection.execute(statement, {**params, "limit": limit}).all():

@@ -55,7 +55,7 @@ class UserService:
             raise ValidationFailed(errors)
         hashed = self._passwords.hash(password)
         with self._work.unit(Permission.MANAGE_USERS) as unit:
-            self._work.trail.seal(unit.session)  # the first admin of a new clinic may come from the command line
+            self._work.trail.seal(unit.connection)  # the first admin of a new clinic may come from the command line
             if unit.session.scalar(select(func.count()).where(User.username == username)):
                 raise ValidationFailed([FieldError("username", f"“{username}” is already taken")])
             user = User(username=username, full_name=full_name.strip(), credentials=credentials.strip()[:40])

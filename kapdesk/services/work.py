@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from kapdesk.db.base import utcnow
@@ -43,12 +44,20 @@ def phi_free(reason: str) -> Callable[[F], F]:
 
 
 class Unit:
-    """One transaction's session, who it acts for, and the events it will record."""
+    """One transaction (a Session, or a bare connection for Core-only work), who it acts for, and the events
+    it will record."""
 
-    def __init__(self, session: Session, actor: Actor) -> None:
-        self.session = session
+    def __init__(self, connection: Connection, actor: Actor, session: Session | None = None) -> None:
+        self.connection = connection
+        self._session = session
         self.actor = actor
         self.entries: list[Entry] = []
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("this unit of work has no ORM session; open it with Work.unit")
+        return self._session
 
     def record(self, entry: Entry) -> None:
         self.entries.append(entry)
@@ -75,11 +84,11 @@ class Work:
         """The acting user if they hold the permission; a refused attempt is itself recorded."""
         actor = actor or self.access.actor
         if permission is not None and not actor.may(permission):
-            with self.database.transaction() as session:
+            with self.database.writing() as connection:
                 entry = Entry(
                     Action.DENIED, Category.SESSION, summary=f"refused: {permission.label}", outcome=Result.DENIED
                 )
-                self.trail.append(session, actor, [entry], self.clock())
+                self.trail.append(connection, actor, [entry], self.clock())
             raise PermissionDenied(
                 f"Your account ({', '.join(sorted(r.label for r in actor.roles))}) is not allowed to "
                 f"{permission.label}.",
@@ -92,9 +101,23 @@ class Work:
         """A transaction for `actor` (default: whoever is signed in) that commits only with its audit events."""
         acting = self.require(permission, actor)
         with self.database.transaction() as session:
-            self.trail.lock(session)
-            unit = Unit(session, acting)
+            connection = session.connection()
+            self.trail.lock(connection)
+            unit = Unit(connection, acting, session)
             yield unit
-            if not unit.entries:
-                raise RuntimeError("a service call finished without recording its audit event")
-            self.trail.append(session, acting, unit.entries, self.clock())
+            self._finish(unit)
+
+    @contextmanager
+    def core_unit(self, permission: Permission | None) -> Iterator[Unit]:
+        """The same for work done with Core statements alone (a search): no Session to build."""
+        acting = self.require(permission)
+        with self.database.writing() as connection:
+            self.trail.lock(connection)
+            unit = Unit(connection, acting)
+            yield unit
+            self._finish(unit)
+
+    def _finish(self, unit: Unit) -> None:
+        if not unit.entries:
+            raise RuntimeError("a service call finished without recording its audit event")
+        self.trail.append(unit.connection, unit.actor, unit.entries, self.clock())
