@@ -95,9 +95,10 @@ def start_session(window: MainWindow, clinic: Clinic, **options: Any) -> Session
 
 def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> PatientRegistry:
     """Add every working area to the window, each with who may see it (asked again at every sign-in).
-    Later areas (schedule, courses, admin…) are added here too. The session begins separately
+    Later areas (schedule, courses…) are added here too. The session begins separately
     (MainWindow.begin_session), which is when each area first loads."""
     from kapdesk.domain.permissions import Permission
+    from kapdesk.ui.admin import attach_admin
     from kapdesk.ui.patients.registry import PatientRegistry
 
     registry = PatientRegistry(clinic.patients, bus, window.settings)
@@ -121,5 +122,8 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     # Ctrl+F from anywhere in the window brings the Patients area forward before focusing its search.
     registry.find_action.triggered.connect(lambda: window.show_area("Patients"))
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
+
+    attach_admin(window, clinic, bus)
+    window.set_area_allowed("Admin", lambda a: a.may(Permission.MANAGE_USERS) or a.may(Permission.VIEW_AUDIT))
     window.loading.setText("")
     return registry

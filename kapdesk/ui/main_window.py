@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,14 +46,15 @@ class _Area:
 
 
 class MainWindow(QMainWindow):
-    closing = Signal()  # before the other windows are closed: a locked session closes its hidden windows here
-    closed = Signal()  # the window really closes: the session ends
-
     def __init__(self, settings: QSettings, database_label: str, is_demo: bool = False) -> None:
         super().__init__()
         self.settings = settings
         self.setWindowTitle("kapdesk — demo clinic" if is_demo else "kapdesk")
         self._areas: dict[str, _Area] = {}
+        # Plain callbacks rather than Qt signals: emitting a custom signal from closeEvent crashed PySide 6.12
+        # at interpreter exit (a refcount error while collecting) in long test runs.
+        self.before_close: list[Callable[[], object]] = []  # a locked session closes its hidden windows here
+        self.after_close: list[Callable[[], object]] = []  # the window really closes: the session ends
         # Who reopens a kept draft of each kind ("patient": the registry); filled as areas are attached.
         self.draft_handlers: dict[str, Callable[[DraftSummary, Callable[[], DraftContent]], object]] = {}
         self._locked = False
@@ -157,6 +158,10 @@ class MainWindow(QMainWindow):
             else:
                 self.nav.setCurrentRow(first)
 
+    def set_area_allowed(self, title: str, allowed: Callable[[Actor], bool]) -> None:
+        """Who may see an area added without a rule; applies from the next sign-in."""
+        self._areas[title].allowed = allowed
+
     def area_visible(self, title: str) -> bool:
         return self._areas[title].visible
 
@@ -248,7 +253,8 @@ class MainWindow(QMainWindow):
         ]
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.closing.emit()
+        for hook in self.before_close:
+            hook()
         # Charts are top-level windows of their own; quitting the main window ends the session with them.
         for other in self._other_windows():
             other.close()
@@ -257,5 +263,6 @@ class MainWindow(QMainWindow):
             return
         save_geometry(self, self.settings, "main_window")
         self.settings.sync()
-        self.closed.emit()
+        for hook in self.after_close:
+            hook()
         super().closeEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -99,7 +99,8 @@ class PatientRegistry(QWidget):
         layout.addLayout(bottom)
 
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._typed)
+        self._stale = False
         self.search.textChanged.connect(self._timer.start)
         self.search.returnPressed.connect(self._open_first)
         self.show_archived.toggled.connect(self.show_archived_action.setChecked)
@@ -135,12 +136,14 @@ class PatientRegistry(QWidget):
         """Close this user's charts and form (unsaved edits were kept as drafts first) and forget the list."""
         for chart in list(self.charts.values()):
             chart.close()
+        self.charts.clear()  # closed charts are deleted later; none of them is this session's any more
         if self.editor is not None:
             self.editor.close_without_asking()
             self.editor.deleteLater()
             self.editor = None
         self.search.clear()  # not with signals blocked: the clear button follows textChanged
         self._timer.stop()  # and no search: nobody is signed in to make it
+        self._stale = False
         with QSignalBlocker(self.show_archived), QSignalBlocker(self.show_archived_action):
             self.show_archived.setChecked(False)
             self.show_archived_action.setChecked(False)
@@ -170,6 +173,20 @@ class PatientRegistry(QWidget):
         else:
             self.status.setText("No patients yet. Press Ctrl+N to add the first one.")
         self._update_actions()
+
+    def _typed(self) -> None:
+        # A search typed just before the screen locked runs when the list is shown again, not behind the lock
+        # (nobody is signed in to make it then).
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
 
     def selected(self) -> PatientSummary | None:
         rows = self.table.selectionModel().selectedRows()

@@ -87,8 +87,8 @@ class SessionController(QObject):
         menu.addAction(self.password_action)
         menu.addSeparator()
         menu.addAction(self.sign_out_action)
-        window.closing.connect(self._on_closing)
-        window.closed.connect(self._on_closed)
+        window.before_close.append(self._on_closing)
+        window.after_close.append(self._on_closed)
         self._update_actions()
 
     @property
