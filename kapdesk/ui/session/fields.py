@@ -52,9 +52,33 @@ class FieldForm:
         self.general.setVisible(bool(others))
         if ours:
             self.slots[ours[0].field].input.setFocus(Qt.FocusReason.OtherFocusReason)
+        grow_to_fit(self.general.window())
 
     def first_error(self) -> str | None:
         return next((name for name, slot in self.slots.items() if slot.has_error), None)
+
+
+def align_labels(*forms: QFormLayout) -> None:
+    """One label column across several boxes, so their fields line up."""
+    labels = [
+        item.widget()
+        for form in forms
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None and item.widget() is not None
+    ]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make room for messages that just appeared: a dialog doesn't grow by itself, it squeezes its fields."""
+    layout = window.layout()
+    needed = window.sizeHint().height()
+    if layout is not None and layout.hasHeightForWidth():
+        needed = max(needed, layout.totalHeightForWidth(window.width()))
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 def password_edit() -> QLineEdit:

@@ -24,7 +24,7 @@ class ChangePasswordDialog(QDialog):
         self._clinic = clinic
         self._actor = actor
         self.setWindowTitle("Choose a new password" if required else "Change password")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)
         intro = QLabel(
             f"{actor.display_name}, your password was set by an admin. Choose a new one that only you know "
             "before you continue."

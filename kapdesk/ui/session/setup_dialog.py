@@ -24,7 +24,7 @@ from kapdesk.domain.clinic_profile import PROFILE_MAX_LENGTHS, ClinicProfile, ti
 from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.passwords import MIN_LENGTH, check_password
 from kapdesk.domain.staff import Role, check_new_user
-from kapdesk.ui.session.fields import FieldForm, password_edit
+from kapdesk.ui.session.fields import FieldForm, align_labels, password_edit
 from kapdesk.ui.session.time_zone import local_time_zone
 
 if TYPE_CHECKING:
@@ -85,6 +85,7 @@ class SetupDialog(QDialog):
         hint.setStyleSheet("color: palette(mid);")
         hint.setWordWrap(True)
         self.admin_form.form.addRow("", hint)
+        align_labels(self.clinic_form.form, self.admin_form.form)
         self.username.setPlaceholderText("e.g. dwhitfield")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -128,7 +129,6 @@ class SetupDialog(QDialog):
         if first is not None:
             form = self.clinic_form if first in self.clinic_form.slots else self.admin_form
             form.slots[first].input.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def submit(self) -> bool:
         errors = self.problems()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import AuditKeyProblem, KapdeskError, SignInFailed
 from kapdesk.services.audit_trail import KeyStatus
-from kapdesk.ui.session.fields import ERROR_STYLE, password_edit
+from kapdesk.ui.session.fields import ERROR_STYLE, grow_to_fit, password_edit
 
 if TYPE_CHECKING:
     from kapdesk.services.auth import SignInResult
@@ -111,6 +111,7 @@ class SignInDialog(QDialog):
         self.key_problem_text.setText(f"<b>{problem.title}.</b> {problem.message}<br><br>{problem.remedy}")
         self.key_problem.show()
         self.message.hide()
+        grow_to_fit(self)
         for widget in (self.username, self.password, self.sign_in_button):
             widget.setEnabled(False)
         self.cancel_button.setFocus()
@@ -118,6 +119,7 @@ class SignInDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+        grow_to_fit(self)
 
     def submit(self) -> bool:
         username = self.username.text().strip()
