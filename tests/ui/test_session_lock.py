@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from kapdesk.domain.patients import PatientDraft
 from kapdesk.services.clinic import Clinic
 from kapdesk.ui.patients.editor import PatientEditor
+from kapdesk.ui.patients.registry import SEARCH_DELAY_MS
 from kapdesk.ui.session.controller import SessionController
 from tests.helpers import ADMIN, PASSWORD
 from tests.ui.conftest import FakeClock
@@ -150,3 +151,12 @@ def test_a_locked_window_closes_without_questions_and_keeps_the_unsaved_form_as_
     drafts = sqlite_clinic.auth.sign_in(ADMIN, PASSWORD).drafts
     assert [d.label for d in drafts] == ["New patient Ivy"]
     assert sqlite_clinic.drafts.resume(drafts[0].id).fields["first_name"] == "Ivy"
+
+
+def test_a_search_typed_just_before_the_lock_waits_for_the_unlock(qtbot, signed_in: SessionController) -> None:  # type: ignore[no-untyped-def]
+    page = registry(signed_in)
+    qtbot.keyClicks(page.search, "nunn")
+    signed_in.lock_action.trigger()
+    qtbot.wait(SEARCH_DELAY_MS * 3)  # the typing pause ends behind the lock, where nobody may search
+    unlock_with(qtbot, signed_in, PASSWORD)
+    assert [page.model.patient_at(r).display_name for r in range(page.model.rowCount())] == ["Nunn, Mark"]

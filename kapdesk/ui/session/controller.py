@@ -6,7 +6,6 @@ the idle timer keeps running, and tests drive each step through the real widgets
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -14,14 +13,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from kapdesk.domain.access import Actor
-from kapdesk.domain.errors import KapdeskError, NotFound, SignInFailed
+from kapdesk.domain.errors import KapdeskError, SignInFailed
 from kapdesk.domain.settings import AUTO_LOCK_MINUTES
 from kapdesk.ui.main_window import MainWindow
 from kapdesk.ui.session.clipboard import ClipboardGuard
-from kapdesk.ui.session.drafts import DraftOffer, DraftSource
+from kapdesk.ui.session.draft_keeper import DraftKeeper
+from kapdesk.ui.session.drafts import DraftOffer
 from kapdesk.ui.session.idle import CHECK_INTERVAL_MS, LOCK_KEYS, IdleWatcher
 from kapdesk.ui.session.lock_screen import LockScreen
 from kapdesk.ui.session.password_dialog import ChangePasswordDialog
@@ -58,7 +58,7 @@ class SessionController(QObject):
         self._closing = False
         self.actor: Actor | None = None  # who holds this session, locked or not
         self.dialog: QDialog | None = None  # the set-up, sign-in or password dialog on screen
-        self.draft_offer: DraftOffer | None = None
+        self.drafts = DraftKeeper(clinic, window)
         self._lock_drafts: list[int] = []  # kept when the screen locked; dropped again when the same user unlocks
 
         self.lock_screen = LockScreen()
@@ -90,6 +90,10 @@ class SessionController(QObject):
         window.before_close.append(self._on_closing)
         window.after_close.append(self._on_closed)
         self._update_actions()
+
+    @property
+    def draft_offer(self) -> DraftOffer | None:
+        return self.drafts.offer
 
     @property
     def locked(self) -> bool:
@@ -170,7 +174,7 @@ class SessionController(QObject):
         self._start_idle()
         self._update_actions()
         if result.drafts:
-            self._offer_drafts(result.drafts)
+            self.drafts.offer_back(result.drafts)
 
     def _start_idle(self) -> None:
         minutes = self._clinic.admin.settings()[AUTO_LOCK_MINUTES]  # read at each sign-in: an admin may change it
@@ -183,7 +187,7 @@ class SessionController(QObject):
         power cut), and wait for the same password or another person."""
         if self.actor is None or self.window.locked:
             return
-        self._lock_drafts = self._keep_drafts()  # while the user can still save: a locked session can't
+        self._lock_drafts = self.drafts.keep_open_forms()  # while the user can still save: a locked session can't
         try:
             self._clinic.auth.lock(reason)
         except KapdeskError as error:  # the screen locks regardless; only the audit event is missing
@@ -210,9 +214,7 @@ class SessionController(QObject):
         return True
 
     def _unlocked(self, other_drafts: list[DraftSummary]) -> None:
-        for draft_id in self._lock_drafts:  # the forms come back with the same text: the copies aren't needed
-            with contextlib.suppress(KapdeskError):
-                self._clinic.drafts.discard(draft_id)
+        self.drafts.drop(self._lock_drafts)
         self._lock_drafts = []
         self.window.set_locked(False)
         self.window.show_cover(False)
@@ -220,25 +222,7 @@ class SessionController(QObject):
         self._start_idle()
         self._update_actions()
         if other_drafts:
-            self._offer_drafts(other_drafts)
-
-    def _keep_drafts(self) -> list[int]:
-        kept = []
-        for widget in QApplication.topLevelWidgets():
-            if not widget.isVisible() or not isinstance(widget, DraftSource):
-                continue
-            request = widget.draft_request()
-            if request is None:
-                continue
-            try:
-                kept.append(
-                    self._clinic.drafts.save(
-                        request.kind, request.entity_id, request.base_version, request.label, request.fields
-                    )
-                )
-            except KapdeskError as error:
-                log.warning("draft not kept: %s", type(error).__name__)
-        return kept
+            self.drafts.offer_back(other_drafts)
 
     # -- changing who is here ----------------------------------------------------------------------
 
@@ -258,7 +242,7 @@ class SessionController(QObject):
     def sign_out(self) -> None:
         if self.actor is None or self.window.locked:
             return
-        self._keep_drafts()
+        self.drafts.keep_open_forms()
         self.stash.hide_all()
         self.stash.close_all()
         self.clipboard.clear_if_ours()
@@ -283,59 +267,6 @@ class SessionController(QObject):
             return
         self._show(ChangePasswordDialog(self._clinic, self.actor, self.window), lambda _d: None)
 
-    # -- drafts ------------------------------------------------------------------------------------
-
-    def _offer_drafts(self, drafts: list[DraftSummary]) -> None:
-        if self.draft_offer is not None:
-            self.draft_offer.close()
-        offer = DraftOffer(drafts, self.window)
-        offer.resume.connect(self._resume_draft)
-        offer.discard.connect(self._discard_draft)
-        offer.finished.connect(lambda _code: self._offer_closed(offer))
-        self.draft_offer = offer
-        offer.show()
-
-    def _offer_closed(self, offer: DraftOffer) -> None:
-        if self.draft_offer is offer:
-            self.draft_offer = None
-        offer.deleteLater()
-
-    def _resume_draft(self, draft: DraftSummary) -> None:
-        offer = self.draft_offer
-        handler = self.window.draft_handlers.get(draft.kind)
-        try:
-            if handler is None:
-                raise KapdeskError("This kind of draft can't be opened here.", "It stays kept for later.")
-            handler(draft, lambda: self._clinic.drafts.resume(draft.id))
-        except NotFound as gone:
-            QMessageBox.warning(offer or self.window, gone.title, str(gone))
-        except KapdeskError as error:
-            QMessageBox.warning(offer or self.window, error.title, str(error))
-            return
-        if offer is not None:
-            offer.remove(draft.id)
-
-    def _discard_draft(self, draft: DraftSummary) -> None:
-        offer = self.draft_offer
-        answer = QMessageBox.question(
-            offer or self.window,
-            "Discard this draft?",
-            f"Discard your unsaved changes to {draft.label}? They can't be brought back.",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Discard:
-            return
-        try:
-            self._clinic.drafts.discard(draft.id)
-        except NotFound:
-            pass  # already gone
-        except KapdeskError as error:
-            QMessageBox.warning(offer or self.window, error.title, str(error))
-            return
-        if offer is not None:
-            offer.remove(draft.id)
-
     # -- the rest ----------------------------------------------------------------------------------
 
     def _update_actions(self) -> None:
@@ -345,7 +276,7 @@ class SessionController(QObject):
 
     def _on_closing(self) -> None:
         self._closing = True  # dialogs closed now must not start the next step (sign in again, quit)
-        QTimer.singleShot(0, self._close_settled)
+        QTimer.singleShot(0, self, self._close_settled)
         if self.locked:
             self.stash.close_all()  # hidden, so nobody could answer their questions; their drafts are kept
 
