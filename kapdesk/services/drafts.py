@@ -17,7 +17,12 @@ from kapdesk.services.audit_trail import Entry
 from kapdesk.services.work import Unit, Work, audited
 
 # What each kind of draft holds, for the audit trail and for the permission to keep it.
-_KINDS = {"patient": (Category.DEMOGRAPHICS, Permission.EDIT_DEMOGRAPHICS)}
+# For patient and note drafts entity_id is the patient's id (a note draft keeps the note's own id in its fields).
+_KINDS = {
+    "patient": (Category.DEMOGRAPHICS, Permission.EDIT_DEMOGRAPHICS),
+    "note": (Category.CLINICAL, Permission.WRITE_CLINICAL),
+    "psychotherapy_note": (Category.PSYCHOTHERAPY, Permission.WRITE_PSYCHOTHERAPY_NOTES),
+}
 
 
 @dataclass(frozen=True)
@@ -96,5 +101,5 @@ def _summary(draft: Draft) -> DraftSummary:
 
 
 def _record(unit: Unit, action: Action, draft: Draft, category: Category, summary: str) -> None:
-    patient = draft.entity_id if draft.kind == "patient" else None
+    patient = draft.entity_id if draft.kind in _KINDS else None
     unit.record(Entry(action, category, "draft", str(draft.id), patient_id=patient, summary=summary))

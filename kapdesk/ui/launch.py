@@ -101,7 +101,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     from kapdesk.ui.admin import attach_admin
     from kapdesk.ui.patients.registry import PatientRegistry
 
-    registry = PatientRegistry(clinic.patients, bus, window.settings)
+    registry = PatientRegistry(clinic.patients, bus, window.settings, clinic.notes)
     window.add_area(
         "Patients",
         registry,
@@ -119,6 +119,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
         allowed=lambda actor: actor.may(Permission.VIEW_DEMOGRAPHICS),
     )
     window.draft_handlers["patient"] = registry.resume_draft
+    window.draft_handlers["note"] = window.draft_handlers["psychotherapy_note"] = registry.resume_note_draft
     # Ctrl+F from anywhere in the window brings the Patients area forward before focusing its search.
     registry.find_action.triggered.connect(lambda: window.show_area("Patients"))
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))

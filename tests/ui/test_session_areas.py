@@ -9,7 +9,7 @@ from kapdesk.services.clinic import Clinic
 from kapdesk.ui.main_window import NO_AREAS_TEXT, MainWindow
 from kapdesk.ui.session.controller import SessionController
 from tests.helpers import ADMIN, add_user
-from tests.ui.session_steps import sign_in
+from tests.ui.session_steps import registry, sign_in
 
 
 def shown_areas(window: MainWindow) -> list[str]:
@@ -66,3 +66,26 @@ def test_the_session_menu_offers_lock_switch_password_and_sign_out(qtbot, sessio
     assert all(a.isEnabled() for a in actions)
     session.lock_action.trigger()
     assert session.locked and not any(a.isEnabled() for a in actions)
+
+
+def test_the_chart_has_a_notes_tab_only_for_clinical_staff(
+    qtbot, session: SessionController, sqlite_clinic: Clinic
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from kapdesk.domain.patients import PatientDraft
+
+    patient = sqlite_clinic.patients.create(
+        PatientDraft(first_name="Nola", last_name="Tabb", date_of_birth=date(1980, 2, 2))
+    ).value
+    add_user(sqlite_clinic, "kim", Role.FRONT_DESK)
+    add_user(sqlite_clinic, "theo", Role.THERAPIST)
+    sign_in(qtbot, session, "theo")
+    chart = registry(session).open_chart(patient.id)
+    tabs = [chart.tabs.tabText(i) for i in range(chart.tabs.count())]
+    assert tabs == ["Overview", "&Notes"] and chart.notes is not None
+
+    session.switch_action.trigger()
+    sign_in(qtbot, session, "kim")
+    chart = registry(session).open_chart(patient.id)
+    assert [chart.tabs.tabText(i) for i in range(chart.tabs.count())] == ["Overview"] and chart.notes is None

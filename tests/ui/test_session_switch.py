@@ -171,3 +171,46 @@ def test_signing_out_keeps_the_form_as_a_draft_and_asks_who_is_next(  # type: ig
     dialog = session.dialog
     assert isinstance(dialog, SignInDialog) and dialog.cancel_button.text() == "Quit"
     assert [d.label for d in sqlite_clinic.auth.sign_in(ADMIN, PASSWORD).drafts] == ["Nunn, Mark (KD-000001)"]
+
+
+def test_a_half_written_psychotherapy_note_survives_a_switch_and_stays_private(  # type: ignore[no-untyped-def]
+    qtbot, session: SessionController, nunn: PatientRecord, sqlite_clinic: Clinic
+) -> None:
+    from kapdesk.domain.notes import NoteKind
+
+    add_user(sqlite_clinic, "theo", Role.THERAPIST)
+    add_user(sqlite_clinic, "tess", Role.THERAPIST)
+    sign_in(qtbot, session, "theo")
+    chart = registry(session).open_chart(nunn.id)
+    assert chart.notes is not None
+    form = chart.notes.new_note()
+    assert form is not None
+    form.select_kind(NoteKind.PSYCHOTHERAPY)
+    qtbot.keyClicks(form.body, "Spoke about the dream of the lake")
+
+    session.switch_action.trigger()
+    sign_in(qtbot, session, "tess")
+    assert session.draft_offer is None  # Theo's private draft is not offered to another therapist
+    assert not form.isVisible()
+
+    session.switch_action.trigger()
+    sign_in(qtbot, session, "theo")
+    offer = draft_offer(session)
+    [draft_id] = offer.waiting()
+    assert (
+        "Psychotherapy note for Nunn, Mark" in offer.rows[draft_id][0].text()
+        or "Psychotherapy" in offer.rows[draft_id][0].text()
+    )
+    offer.button(draft_id, "resume").click()
+    resumed = registry(session).charts[nunn.id].notes.editor  # type: ignore[union-attr]
+    assert resumed is not None and resumed.isVisible()
+    assert resumed.chosen_kind is NoteKind.PSYCHOTHERAPY
+    assert resumed.body.toPlainText() == "Spoke about the dream of the lake"
+    assert resumed.save()
+    [note] = sqlite_clinic.notes.list_for_patient(nunn.id)
+    assert note.body == "Spoke about the dream of the lake" and note.kind is NoteKind.PSYCHOTHERAPY
+    with sqlite_clinic.database.reading() as connection:
+        from sqlalchemy import text
+
+        summaries = " ".join(s for (s,) in connection.execute(text("SELECT summary FROM audit_events")))
+    assert "lake" not in summaries

@@ -20,6 +20,7 @@ from kapdesk.domain.errors import ConflictError, KapdeskError, ValidationFailed
 from kapdesk.domain.notes import BODY_MAX, NoteKind, NoteRecord, NoteSigned
 from kapdesk.services.notes import NoteService
 from kapdesk.ui.geometry import restore_geometry, save_geometry
+from kapdesk.ui.session.drafts import DraftRequest
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
 MESSAGE_STYLE = "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3; border-radius: 4px; padding: 6px;"
@@ -37,6 +38,7 @@ class NoteEditor(QDialog):
         note: NoteRecord | None = None,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
+        patient_label: str = "",
     ) -> None:
         """A new note of one of `kinds` (the kinds this user may write), or an edit of `note`."""
         super().__init__(parent)
@@ -44,6 +46,7 @@ class NoteEditor(QDialog):
         self._patient_id = patient_id
         self._note = note
         self._settings = settings
+        self._patient_label = patient_label
         self.setWindowTitle(f"Edit {note.kind.label.lower()} note" if note else "New note")
 
         self.message = QLabel()
@@ -166,6 +169,35 @@ class NoteEditor(QDialog):
             "you need before closing this form."
         )
         self.save_button.setEnabled(False)
+
+    # -- drafts: what another user signing in must not lose ---------------------------------------
+
+    def draft_request(self) -> DraftRequest | None:
+        if not self.dirty or not self.save_button.isEnabled():
+            return None
+        kind = self.chosen_kind
+        fields = {
+            "kind": kind.value,
+            "note_id": str(self._note.id) if self._note else "",
+            "body": self.body.toPlainText(),
+        }
+        label = f"{kind.label} note{' for ' + self._patient_label if self._patient_label else ''}"
+        draft_kind = "psychotherapy_note" if kind.is_psychotherapy else "note"
+        return DraftRequest(draft_kind, self._patient_id, self._note.version if self._note else None, label, fields)
+
+    def close_without_asking(self) -> None:
+        self.done(QDialog.DialogCode.Rejected)
+
+    def load_draft(self, fields: dict[str, str], base_version: int | None) -> None:
+        """Put a kept draft's text back; say so if the note changed since the draft was kept."""
+        if self._note is None and fields.get("kind"):
+            self.select_kind(NoteKind(fields["kind"]))
+        self.body.setPlainText(fields.get("body", ""))
+        self.body.moveCursor(QTextCursor.MoveOperation.End)
+        if self._note is not None and base_version is not None and base_version != self._note.version:
+            self.show_message(
+                "This note was changed after your draft was kept. Saving replaces the newer text with yours."
+            )
 
     # -- closing -----------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@ their own notes. The service decides what is listed; this panel only hides butto
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -24,6 +26,7 @@ from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.errors import ConflictError, KapdeskError
 from kapdesk.domain.notes import NoteRecord, writable_kinds
 from kapdesk.domain.permissions import Permission
+from kapdesk.services.drafts import DraftContent
 from kapdesk.services.notes import NoteService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import show_timestamp
@@ -59,6 +62,7 @@ class NotesPanel(QWidget):
         self._stale = True
         self._refused = False
         self.editor: NoteEditor | None = None
+        self.patient_label = ""  # e.g. "Ana Ng (KD-000123)", for the label of a kept draft
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -182,6 +186,18 @@ class NotesPanel(QWidget):
 
     # -- actions -----------------------------------------------------------------------------------
 
+    def resume_draft(self, take: Callable[[], DraftContent]) -> NoteEditor:
+        """Open the form on a kept draft (a new note, or an edit of this user's unsigned note). `take` hands
+        the draft over, removing it, so it runs only once no other note form is in the way."""
+        if self.editor is not None and self.editor.isVisible():
+            raise KapdeskError("A note form is already open for this patient.", "Save or close it, then resume.")
+        content = take()
+        note_id = content.fields.get("note_id", "")
+        note = self._service.get(int(note_id)) if note_id else None
+        editor = self._open_editor(note)
+        editor.load_draft(content.fields, content.base_version)
+        return editor
+
     def new_note(self) -> NoteEditor | None:
         return self._open_editor(None) if self._kinds else None
 
@@ -194,7 +210,9 @@ class NotesPanel(QWidget):
             self.editor.raise_()
             self.editor.activateWindow()
             return self.editor
-        self.editor = NoteEditor(self._service, self._patient_id, self._kinds, note, self._settings, self.window())
+        self.editor = NoteEditor(
+            self._service, self._patient_id, self._kinds, note, self._settings, self.window(), self.patient_label
+        )
         self.editor.saved.connect(self._after)
         self.editor.open()
         return self.editor

@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.access import Actor
 from kapdesk.domain.changes import Changes
 from kapdesk.domain.contacts import format_phone
 from kapdesk.domain.patients import PatientRecord, age_on, alerts_for
+from kapdesk.services.notes import NoteService
 from kapdesk.services.patients import PatientService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import show_date, show_long_date, show_timestamp
 from kapdesk.ui.geometry import restore_geometry, save_geometry
+from kapdesk.ui.notes.panel import NotesPanel, may_see_notes
 
 ALERT_STYLES = {
     "warning": "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3;",
@@ -41,8 +44,11 @@ class PatientChart(QWidget):
         settings: QSettings,
         patient_id: int,
         edit: Callable[[PatientRecord], object] | None,
+        notes: NoteService | None = None,
+        actor: Actor | None = None,
     ) -> None:
-        """`edit` opens the form on this patient; None when the user may only look."""
+        """`edit` opens the form on this patient; None when the user may only look. The Notes tab appears for
+        staff who may see clinical notes (or keep private psychotherapy notes)."""
         super().__init__(None, Qt.WindowType.Window)
         self.patient_id = patient_id
         self._service = service
@@ -66,6 +72,10 @@ class PatientChart(QWidget):
         self.overview = QWidget()
         self.details = QFormLayout(self.overview)
         self.tabs.addTab(self.overview, "Overview")
+        self.notes: NotesPanel | None = None
+        if notes is not None and actor is not None and may_see_notes(actor):
+            self.notes = NotesPanel(notes, patient_id, actor, bus, settings)
+            self.tabs.addTab(self.notes, "&Notes")
 
         layout = QVBoxLayout(self)
         layout.addLayout(header_top)
@@ -81,6 +91,8 @@ class PatientChart(QWidget):
     def reload(self) -> None:
         self.record = self._service.get(self.patient_id)
         self._show(self.record, self._service.today())
+        if self.notes is not None:
+            self.notes.patient_label = f"{self.record.display_name} ({self.record.chart_number})"
 
     def _show(self, p: PatientRecord, today: date) -> None:
         self.setWindowTitle(f"{p.display_name} — {p.chart_number}")

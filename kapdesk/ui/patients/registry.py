@@ -27,8 +27,10 @@ from kapdesk.domain.errors import ConflictError, KapdeskError
 from kapdesk.domain.patients import PatientRecord, PatientSummary
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.drafts import DraftContent, DraftSummary
+from kapdesk.services.notes import NoteService
 from kapdesk.services.patients import SEARCH_LIMIT, PatientService
 from kapdesk.ui.changes import ChangeBus
+from kapdesk.ui.notes.editor import NoteEditor
 from kapdesk.ui.patients.archive import ArchiveDialog
 from kapdesk.ui.patients.chart import PatientChart
 from kapdesk.ui.patients.editor import PatientEditor
@@ -40,9 +42,13 @@ SEARCH_DELAY_MS = 60  # coalesces fast typing; each search itself takes a few mi
 class PatientRegistry(QWidget):
     """Lists nothing until a session starts (every search is someone's audited action)."""
 
-    def __init__(self, service: PatientService, bus: ChangeBus, settings: QSettings) -> None:
+    def __init__(
+        self, service: PatientService, bus: ChangeBus, settings: QSettings, notes: NoteService | None = None
+    ) -> None:
         super().__init__()
         self._service = service
+        self._notes = notes
+        self._actor: Actor | None = None
         self._bus = bus
         self._settings = settings
         self._may_edit = False
@@ -125,6 +131,7 @@ class PatientRegistry(QWidget):
 
     def session_started(self, actor: Actor) -> None:
         """A fresh list for whoever signed in, with only the actions their role allows."""
+        self._actor = actor
         self._may_edit = actor.may(Permission.EDIT_DEMOGRAPHICS)
         self.new_button.setVisible(self._may_edit)
         self.edit_button.setVisible(self._may_edit)
@@ -134,6 +141,7 @@ class PatientRegistry(QWidget):
 
     def session_ended(self) -> None:
         """Close this user's charts and form (unsaved edits were kept as drafts first) and forget the list."""
+        self._actor = None
         for chart in list(self.charts.values()):
             chart.close()
         self.charts.clear()  # closed charts are deleted later; none of them is this session's any more
@@ -239,7 +247,7 @@ class PatientRegistry(QWidget):
         chart = self.charts.get(patient_id)
         if chart is None:
             edit = self._edit_record if self._may_edit else None
-            chart = PatientChart(self._service, self._bus, self._settings, patient_id, edit)
+            chart = PatientChart(self._service, self._bus, self._settings, patient_id, edit, self._notes, self._actor)
             chart.destroyed.connect(lambda _=None, pid=patient_id: self.charts.pop(pid, None))
             self.charts[patient_id] = chart
         chart.show()
@@ -277,6 +285,16 @@ class PatientRegistry(QWidget):
         editor = self._open_editor(record)
         editor.load_draft(content.fields, content.base_version)
         return editor
+
+    def resume_note_draft(self, draft: DraftSummary, take: Callable[[], DraftContent]) -> NoteEditor:
+        """Open the patient's chart on its Notes tab with the kept note in its form."""
+        if draft.entity_id is None:
+            raise KapdeskError("This draft no longer names a patient.", "Discard it.")
+        chart = self.open_chart(draft.entity_id)
+        if chart.notes is None:
+            raise KapdeskError("Your account can't write notes.", "The draft stays kept for later.")
+        chart.tabs.setCurrentWidget(chart.notes)
+        return chart.notes.resume_draft(take)
 
     def _select_saved(self, record: PatientRecord) -> None:
         if self.model.row_of(record.id) is None:
