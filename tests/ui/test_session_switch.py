@@ -197,10 +197,7 @@ def test_a_half_written_psychotherapy_note_survives_a_switch_and_stays_private( 
     sign_in(qtbot, session, "theo")
     offer = draft_offer(session)
     [draft_id] = offer.waiting()
-    assert (
-        "Psychotherapy note for Nunn, Mark" in offer.rows[draft_id][0].text()
-        or "Psychotherapy" in offer.rows[draft_id][0].text()
-    )
+    assert "Psychotherapy (private) note for Nunn, Mark (KD-000001)" in offer.rows[draft_id][0].text()
     offer.button(draft_id, "resume").click()
     resumed = registry(session).charts[nunn.id].notes.editor  # type: ignore[union-attr]
     assert resumed is not None and resumed.isVisible()
