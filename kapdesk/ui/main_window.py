@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings, database_label: str, is_demo: bool = False) -> None:
         super().__init__()
         self.settings = settings
+        self.is_demo = is_demo
         self.setWindowTitle("kapdesk — demo clinic" if is_demo else "kapdesk")
         self._areas: dict[str, _Area] = {}
         # Plain callbacks rather than Qt signals: emitting a custom signal from closeEvent crashed PySide 6.12

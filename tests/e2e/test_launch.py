@@ -40,6 +40,7 @@ def test_demo_launch_shows_the_window_then_signs_in_to_the_demo_clinic(qtbot, tm
         if dialog is not None and "typed" not in seen:
             seen["window_first"] = window is not None
             seen["areas_before_sign_in"] = window.nav.count() if window else None
+            seen["hint"] = dialog.hint.text() if dialog.hint.isVisible() else ""
             qtbot.keyClicks(dialog.username, "frontdesk")
             qtbot.keyClicks(dialog.password, DEMO_PASSWORD)
             seen["typed"] = True
@@ -55,6 +56,7 @@ def test_demo_launch_shows_the_window_then_signs_in_to_the_demo_clinic(qtbot, tm
     QTimer.singleShot(0, poll)
     assert run_gui(plan_for(tmp_path, demo=True)) == 0
     assert seen["window_first"] and seen["areas_before_sign_in"] == 0  # nothing attached before someone signs in
+    assert "frontdesk" in str(seen["hint"]) and DEMO_PASSWORD in str(seen["hint"])  # a newcomer can get in
     assert seen["rows"] == 50  # the first page of the 200-patient demo clinic
     assert seen["user"] == "Kiran Patel (Front desk)"
     assert str(tmp_path / "demo" / "kapdesk-demo.sqlite3") in str(seen["label"])

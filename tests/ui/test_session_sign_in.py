@@ -135,3 +135,43 @@ def test_change_password_from_the_session_menu(qtbot, session: SessionController
     dialog.submit()
     assert not dialog.isVisible()
     assert sqlite_clinic.auth.sign_in(ADMIN, "a brand new phrase").actor.username == ADMIN
+
+
+def test_an_admin_signing_in_is_warned_when_the_audit_trail_was_tampered_with(  # type: ignore[no-untyped-def]
+    qtbot, session: SessionController, sqlite_clinic: Clinic
+) -> None:
+    import sqlite3
+
+    from kapdesk.ui.session.chain_check import TITLE
+
+    path = sqlite_clinic.database.engine.url.database
+    with sqlite3.connect(path) as db:  # as someone holding the file would: triggers first
+        db.execute("DROP TRIGGER audit_events_no_update")
+        db.execute("UPDATE audit_events SET summary = 'nothing to see' WHERE id = 2")
+    sign_in(qtbot, session, ADMIN)
+    qtbot.waitUntil(lambda: session.chain_check.warning is not None, timeout=5000)
+    box = session.chain_check.warning
+    assert box is not None and box.windowTitle() == TITLE and box.isVisible()
+    assert "broken at event 2" in box.text()
+    box.close()
+
+
+def test_front_desk_is_not_shown_the_trail_check(qtbot, session: SessionController, sqlite_clinic: Clinic) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from kapdesk.domain.staff import Role
+    from tests.helpers import add_user
+
+    add_user(sqlite_clinic, "kim", Role.FRONT_DESK)
+    with sqlite3.connect(sqlite_clinic.database.engine.url.database) as db:
+        db.execute("DROP TRIGGER audit_events_no_update")
+        db.execute("UPDATE audit_events SET summary = 'nothing to see' WHERE id = 2")
+    sign_in(qtbot, session, "kim")
+    qtbot.wait(300)
+    assert session.chain_check.warning is None
+
+
+def test_a_real_clinic_never_shows_the_demo_accounts(qtbot, session: SessionController) -> None:  # type: ignore[no-untyped-def]
+    dialog = session.dialog
+    assert isinstance(dialog, SignInDialog) and dialog.isVisible()
+    assert not dialog.hint.isVisible() and dialog.hint.text() == ""

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import QDialog
 from kapdesk.domain.access import Actor
 from kapdesk.domain.errors import KapdeskError, SignInFailed
 from kapdesk.domain.settings import AUTO_LOCK_MINUTES
+from kapdesk.services import demo
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.session.chain_check import ChainCheck
 from kapdesk.ui.session.clipboard import ClipboardGuard
 from kapdesk.ui.session.draft_keeper import DraftKeeper
 from kapdesk.ui.session.drafts import DraftOffer
@@ -35,6 +37,10 @@ if TYPE_CHECKING:
     from kapdesk.services.drafts import DraftSummary
 
 log = logging.getLogger("kapdesk.session")
+# Invented patients only: the demo's accounts are no secret (the README lists them too).
+DEMO_HINT = (
+    f"Demo clinic: sign in as admin, prescriber, nurse, therapist or frontdesk, password “{demo.DEMO_PASSWORD}”."
+)
 
 
 class SessionController(QObject):
@@ -70,6 +76,7 @@ class SessionController(QObject):
         self.idle.lock_keys_pressed.connect(lambda: self.lock("locked by the user"))
         self.clipboard = ClipboardGuard(self)
         self.stash = WindowStash(window)
+        self.chain_check = ChainCheck(clinic.audit, window)
 
         self.lock_action = QAction("&Lock now", self, shortcut=QKeySequence(LOCK_KEYS))
         self.switch_action = QAction("S&witch user…", self)
@@ -133,7 +140,8 @@ class SessionController(QObject):
             self._quit()
 
     def _open_sign_in(self, switching: bool = False) -> None:
-        self._show(SignInDialog(self._clinic, self.window, switching=switching), self._sign_in_finished)
+        hint = DEMO_HINT if self.window.is_demo else ""
+        self._show(SignInDialog(self._clinic, self.window, switching=switching, hint=hint), self._sign_in_finished)
 
     def _sign_in_finished(self, dialog: QDialog) -> None:
         assert isinstance(dialog, SignInDialog)
@@ -171,6 +179,7 @@ class SessionController(QObject):
             self._attached = True
         self.window.set_locked(False)
         self.window.begin_session(result.actor)
+        self.chain_check.after_sign_in(result.actor)
         self._start_idle()
         self._update_actions()
         if result.drafts:

@@ -33,7 +33,10 @@ class SignInDialog(QDialog):
     """Accepted once someone is signed in (`sign_in_result`). `switching`: another person takes over a locked
     screen, and cancelling goes back to it; otherwise cancelling quits kapdesk."""
 
-    def __init__(self, clinic: Clinic, parent: QWidget | None = None, *, switching: bool = False) -> None:
+    def __init__(
+        self, clinic: Clinic, parent: QWidget | None = None, *, switching: bool = False, hint: str = ""
+    ) -> None:
+        """`hint` is shown under the prompt (the demo clinic names its accounts there)."""
         super().__init__(parent)
         self._clinic = clinic
         self.sign_in_result: SignInResult | None = None
@@ -51,6 +54,11 @@ class SignInDialog(QDialog):
             else "Sign in with your kapdesk username and password."
         )
         prompt.setWordWrap(True)
+        self.hint = QLabel(hint)
+        self.hint.setWordWrap(True)
+        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setStyleSheet("color: #6a1b9a;")
+        self.hint.setVisible(bool(hint))
 
         self.username = QLineEdit()
         self.username.setAccessibleName("Username")
@@ -91,6 +99,7 @@ class SignInDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(prompt)
+        layout.addWidget(self.hint)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.key_problem)
