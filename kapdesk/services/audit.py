@@ -89,17 +89,35 @@ class AuditService:
         columns = (A.id, A.occurred_at, A.user_id, A.username, A.workstation, A.action, A.category,
                    A.entity_type, A.entity_id, A.patient_id, A.outcome, A.summary, A.mac)  # fmt: skip
         with self._work.database.reading() as connection:
-            result = connection.execute(select(*columns).order_by(A.id), execution_options={"yield_per": batch})
-            for row in result:
-                if not verifier.feed(AuditEvent(*row[:-1]), row[-1]):
-                    break
-            result.close()
+            # The head first: events up to it were committed with it, so a colleague writing meanwhile adds
+            # only events after it, which this walk leaves for the next verify.
             head = connection.execute(
                 select(AuditHead.last_sequence, AuditHead.last_mac, AuditHead.head_mac).where(AuditHead.id == 1)
             ).one_or_none()
-        if head is None:
-            return verifier.finish(None, "", "")
-        return verifier.finish(head.last_sequence, head.last_mac, head.head_mac)
+            if head is None:
+                return verifier.finish(None, "", "")
+            statement = select(*columns).where(A.id <= head.last_sequence).order_by(A.id)
+            result = connection.execute(statement, execution_options={"yield_per": batch})
+            try:
+                for row in result:
+                    if not verifier.feed(AuditEvent(*row[:-1]), row[-1]):
+                        break
+            except (ValueError, TypeError) as error:  # a value edited into something that can't be read back
+                return VerifyReport(verifier.count, _unreadable(verifier.count + 1, error))
+            finally:
+                result.close()
+            # One statement, one snapshot: an honest writer commits events and head together, so events past
+            # the head were put there outside kapdesk.
+            newest, sealed_end = connection.execute(
+                select(func.max(A.id), select(AuditHead.last_sequence).where(AuditHead.id == 1).scalar_subquery())
+            ).one()
+        report = verifier.finish(head.last_sequence, head.last_mac, head.head_mac)
+        if report.intact and newest is not None and sealed_end is not None and newest > sealed_end:
+            first = sealed_end + 1
+            return VerifyReport(
+                report.events, ChainBreak(first, f"Event {first} lies past the sealed end of the trail.")
+            )
+        return report
 
     def _verify_unsealed(self) -> VerifyReport:
         """No seal: fine for a database nobody has set up yet, which must then hold no events at all."""
@@ -133,33 +151,33 @@ class AuditService:
 
     @audited(Action.EXPORT)
     def export_csv(self, query: AuditQuery, path: Path) -> int:
-        """Write every matching event (all pages) to a CSV file; returns how many."""
+        """Write every matching event (all pages) to a CSV file; returns how many.
+
+        The rows are read outside the write lock (a million of them take seconds, and other computers must
+        not wait for that); the export is recorded once the file is complete."""
+        self._work.require(Permission.VIEW_AUDIT)
         count = 0
-        with self._work.unit(Permission.VIEW_AUDIT) as unit:
-            connection = unit.session.connection()
-            statement = self._filtered(query, _zone(connection), connection).order_by(A.id)
-            partial = path.with_name(path.name + ".part")  # a failed export leaves no half-written file behind
-            with partial.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(CSV_COLUMNS)
-                for row in connection.execute(statement, execution_options={"yield_per": 5000}):
-                    event = AuditRow(*row)
-                    writer.writerow([
-                        event.sequence, event.occurred_at.isoformat(), event.username, event.user_id or "",
-                        event.workstation, event.action, event.category, event.entity_type, event.entity_id,
-                        event.patient_chart, event.outcome, _csv_safe(event.summary),
-                    ])  # fmt: skip
-                    count += 1
-            partial.replace(path)
-            unit.record(
-                Entry(
-                    Action.EXPORT,
-                    Category.AUDIT,
-                    "audit",
-                    "",
-                    summary=f"exported {count} events to CSV; {_describe(query, count)}",
-                )
-            )
+        partial = path.with_name(path.name + ".part")  # a failed export leaves no half-written file behind
+        try:
+            with self._work.database.reading() as connection:
+                statement = self._filtered(query, _zone(connection), connection).order_by(A.id)
+                with partial.open("w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(CSV_COLUMNS)
+                    for row in connection.execute(statement, execution_options={"yield_per": 5000}):
+                        event = AuditRow(*row)
+                        writer.writerow([
+                            event.sequence, event.occurred_at.isoformat(), event.username, event.user_id or "",
+                            event.workstation, event.action, event.category, event.entity_type, event.entity_id,
+                            event.patient_chart, event.outcome, _csv_safe(event.summary),
+                        ])  # fmt: skip
+                        count += 1
+            with self._work.unit(Permission.VIEW_AUDIT) as unit:
+                summary = f"exported {count} events to CSV; {_describe(query, count)}"
+                unit.record(Entry(Action.EXPORT, Category.AUDIT, "audit", "", summary=summary))
+                partial.replace(path)  # the file appears only with its audit event
+        finally:
+            partial.unlink(missing_ok=True)
         return count
 
     def _filtered(self, query: AuditQuery, zone: str, connection) -> Select:  # type: ignore[no-untyped-def,type-arg]
@@ -208,6 +226,10 @@ def _describe(query: AuditQuery, total: int) -> str:
         ("user", query.username), ("patient", query.patient_chart), ("action", query.action),
         ("from", query.start), ("to", query.end)) if value]  # fmt: skip
     return f"{total} events" + (f" where {', '.join(parts)}" if parts else "")
+
+
+def _unreadable(sequence: int, error: Exception) -> ChainBreak:
+    return ChainBreak(sequence, f"Event {sequence} can't be read back ({type(error).__name__}): it was altered.")
 
 
 def _csv_safe(text: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from kapdesk.db.engine import Database
-from kapdesk.db.models import AuditEventRow, AuditHead, ClinicProfileRow, User
+from kapdesk.db.models import AuditEventRow, AuditHead, ClinicProfileRow, Note, Patient, User
 from kapdesk.domain import audit
 from kapdesk.domain.access import Actor
 from kapdesk.domain.audit import Action, AuditEvent, Category, Result
@@ -32,7 +32,12 @@ class Entry:
 
 _HEAD = AuditHead.__table__
 _LOCK_HEAD = select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update()
-_READ_HEAD = select(_HEAD.c.last_sequence, _HEAD.c.last_mac, _HEAD.c.key_check).where(_HEAD.c.id == 1).with_for_update()
+_READ_HEAD = (
+    select(_HEAD.c.last_sequence, _HEAD.c.last_mac, _HEAD.c.head_mac, _HEAD.c.key_check)
+    .where(_HEAD.c.id == 1)
+    .with_for_update()
+)
+_LAST_MAC = select(AuditEventRow.__table__.c.mac).where(AuditEventRow.__table__.c.id == bindparam("sequence"))
 _INSERT_EVENTS = AuditEventRow.__table__.insert()
 _MOVE_HEAD = (
     _HEAD.update()
@@ -112,6 +117,12 @@ class AuditTrail:
             raise _tampered("The audit trail's chain head is missing")
         key = self._key_for_append(head.key_check)
         sequence, previous = head.last_sequence, head.last_mac
+        # Never extend a chain whose end was rewritten: a valid new seal would otherwise cover the cut.
+        sealed = audit.constant_time_equal(audit.head_mac(key, sequence, previous), head.head_mac)
+        last_mac = connection.execute(_LAST_MAC, {"sequence": sequence}).scalar() if sequence else previous
+        if not sealed or last_mac is None or not audit.constant_time_equal(last_mac, previous):
+            raise _tampered("The end of the audit trail does not match its seal")
+        now = now.astimezone(UTC)  # the MAC covers the time as it will read back: UTC
         rows = []
         for entry in entries:
             sequence += 1
@@ -169,10 +180,19 @@ class AuditTrail:
 
 
 def set_up_before(connection: Connection) -> bool:
-    """Signs that a clinic was set up in this database: its profile, or an account that can sign in."""
-    profile = connection.scalar(select(func.count()).select_from(ClinicProfileRow))
-    accounts = connection.scalar(select(func.count()).select_from(User).where(User.password_hash != ""))
-    return bool(profile or accounts)
+    """Signs that this database was in use: a clinic profile, an account that can sign in, or any patient or
+    note. An unsealed trail beside them means it was wiped (or the file predates the trail, which no clinic
+    has in use): either way a new trail must not be started over it quietly."""
+    for table, condition in (
+        (ClinicProfileRow, None),
+        (User, User.password_hash != ""),
+        (Patient, None),
+        (Note, None),
+    ):
+        query = select(func.count()).select_from(table)
+        if connection.scalar(query if condition is None else query.where(condition)):
+            return True
+    return False
 
 
 def _tampered(what: str) -> AuditKeyProblem:

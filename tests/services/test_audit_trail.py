@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from kapdesk.domain.errors import AuditKeyProblem, ValidationFailed
 from kapdesk.domain.patients import PatientDraft
 from kapdesk.services.clinic import Clinic
-from tests.helpers import ADMIN, PASSWORD, open_test_clinic, set_up
+from tests.helpers import ADMIN, PASSWORD, PROFILE, open_test_clinic, set_up
 
 DROP_TRIGGERS = {
     "sqlite": [
@@ -305,3 +305,79 @@ def test_two_computers_writing_at_once_keep_one_unbroken_chain(db_url: str, tmp_
     finally:
         first.close()
         second.close()
+
+
+def test_the_app_refuses_to_write_past_a_rewritten_end(clinic: Clinic) -> None:
+    """Cutting events off and resetting the head without the key must not be papered over by the next event."""
+    busy(clinic)
+    last = last_sequence(clinic)
+    tamper(
+        clinic,
+        f"DELETE FROM audit_events WHERE id > {last - 3}",
+        f"UPDATE audit_head SET last_sequence = {last - 3}, "
+        f"last_mac = (SELECT mac FROM audit_events WHERE id = {last - 3})",
+    )
+    with pytest.raises(AuditKeyProblem, match="tampered"):
+        clinic.auth.sign_in("nobody", "a wrong guess here")  # a stranger's failed attempt writes an event
+    with pytest.raises(AuditKeyProblem, match="tampered"):
+        clinic.patients.search("")
+    assert last_sequence(clinic) == last - 3 and not clinic.audit.verify().intact
+
+
+def test_a_wiped_trail_is_not_sealed_afresh(clinic: Clinic) -> None:
+    busy(clinic)
+    tamper(
+        clinic,
+        "DELETE FROM audit_events",
+        "UPDATE audit_head SET last_sequence = 0, last_mac = '" + "0" * 64 + "', head_mac = '', key_check = NULL",
+        "DELETE FROM clinic_profile",
+        "UPDATE users SET password_hash = ''",
+    )
+    assert not clinic.audit.verify().intact  # the patients are still there
+    with pytest.raises(AuditKeyProblem, match="tampered"):
+        clinic.admin.set_up(PROFILE, "mallory", "Mallory", PASSWORD)
+
+
+def test_verify_while_another_computer_writes_is_not_a_false_alarm(db_url: str, tmp_path: Path) -> None:
+    first = set_up(open_test_clinic(db_url, tmp_path))
+    busy(first, 2)
+    second = open_test_clinic(db_url, tmp_path, workstation="other-pc")
+    second.auth.sign_in(ADMIN, PASSWORD)
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            second.patients.search("qu")
+
+    writer = threading.Thread(target=search)
+    writer.start()
+    try:
+        reports = [first.audit.verify() for _ in range(15)]
+    finally:
+        stop.set()
+        writer.join()
+        first.close()
+        second.close()
+    assert all(r.intact for r in reports), [r.problem for r in reports if r.problem]
+    assert reports[-1].events > reports[0].events  # the writer really was writing meanwhile
+
+
+def test_an_unreadable_event_is_named_not_a_crash(clinic: Clinic, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL's typed columns can't hold an unreadable time")
+    busy(clinic)
+    tamper(clinic, "UPDATE audit_events SET occurred_at = 'not a time' WHERE id = 3")
+    problem = clinic.audit.verify().problem
+    assert problem is not None and problem.sequence == 3 and "can't be read" in problem.message
+
+
+def test_a_clock_in_another_zone_still_makes_an_honest_chain(db_url: str, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    pacific = timezone(timedelta(hours=-8))
+    clinic = set_up(open_test_clinic(db_url, tmp_path, clock=lambda: datetime(2026, 11, 21, 9, 0, tzinfo=pacific)))
+    try:
+        busy(clinic, 1)
+        assert clinic.audit.verify().intact
+    finally:
+        clinic.close()
