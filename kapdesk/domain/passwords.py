@@ -46,6 +46,8 @@ def check_password(password: str, *, username: str = "", full_name: str = "") ->
     core = folded.strip("0123456789!@#$%^&*()-_=+.,?~;:'\" ")
     plain = re.sub(r"[^0-9a-z]", "", folded)  # keyboard runs with punctuation sprinkled in
     walks = (folded, core, plain, plain.strip("0123456789"))
+    if _repeats_a_short_word(plain):
+        return PasswordProblem("That password is a short word said again; choose a longer phrase.")
     if not core or core in _BLOCKED_CORES or any(_is_keyboard_walk(text) for text in walks):
         return PasswordProblem("That password is among the first an attacker would try; choose another.")
     for personal in (username, *full_name.split()):
@@ -58,6 +60,12 @@ def check_password(password: str, *, username: str = "", full_name: str = "") ->
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _repeats_a_short_word(text: str) -> bool:
+    """ "passwordpassword", "Welcome1Welcome1": the length comes from saying one short thing twice."""
+    size = len(text)
+    return any(size % n == 0 and text == text[:n] * (size // n) for n in range(1, min(size // 2, MIN_LENGTH - 1) + 1))
 
 
 def _is_keyboard_walk(text: str) -> bool:

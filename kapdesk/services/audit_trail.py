@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,6 +83,11 @@ class AuditTrail:
         if status is KeyStatus.OK and self._key is not None:
             return self._key
         raise self.problem(status)
+
+    def digest(self, text: str) -> str:
+        """A keyed fingerprint of `text` (64 hex digits): lets a table match a typed name without storing it."""
+        key = self._key or self.verified_key()
+        return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
 
     def problem(self, status: KeyStatus) -> AuditKeyProblem:
         where = self.key_file.path

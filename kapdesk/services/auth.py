@@ -8,7 +8,7 @@ growing delays; nothing ever locks an account for good.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -33,6 +33,8 @@ from kapdesk.services.clinic_admin import read_settings
 from kapdesk.services.drafts import DraftSummary, drafts_of
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.work import Work, audited, phi_free
+
+_FORGET = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,10 @@ class AuthService:
     @audited(Action.PASSWORD_CHANGE)
     def change_password(self, current_password: str, new_password: str) -> None:
         actor = self._work.access.actor
-        with self._work.database.read_session() as session:
-            user = session.get(User, actor.user_id)
-            stored = user.password_hash if user else ""
-        if not self._passwords.verify(stored, current_password):
-            raise ValidationFailed([FieldError("current_password", "is not your current password")])
+        try:  # the same throttled, recorded check as signing in: an unlocked screen is no free guessing
+            self._check(actor.username, current_password, Action.PASSWORD_CHANGE)
+        except SignInFailed:
+            raise ValidationFailed([FieldError("current_password", "is not your current password")]) from None
         problem = check_password(new_password, username=actor.username, full_name=actor.full_name)
         if problem:
             raise ValidationFailed([FieldError("new_password", problem.message)])
@@ -131,26 +132,27 @@ class AuthService:
         """Throttle, then verify. Failures are recorded (and committed) before the error is raised."""
         self._passwords.warm_up()  # the stand-in hash is made before any attempt, known user or not
         now = self._work.clock()
+        throttle_key = self._work.trail.digest(typed)  # a password typed as a username is never stored
         with self._work.database.read_session() as session:
             account = _account(session, typed)
-            attempts = session.get(SignInAttempts, typed)
+            attempts = session.get(SignInAttempts, throttle_key)
             free = read_settings(session.connection())[SIGN_IN_FREE_ATTEMPTS]
         if attempts is not None:
             wait = sign_in_delay(attempts.failures, free) - (now - attempts.last_failure_at).total_seconds()
             if wait > 0:
-                self._fail(account, typed, action, now, "refused: waiting after repeated failures", count=False)
+                self._fail(account, throttle_key, action, now, "refused: waiting after repeated failures", count=False)
                 raise SignInThrottled(int(wait + 0.999))
         matched = self._passwords.verify(account.password_hash, password)
         if not matched:
-            self._fail(account, typed, action, now, "wrong password or unknown username")
+            self._fail(account, throttle_key, action, now, "wrong password or unknown username")
             raise SignInFailed()
         if not account.active:
-            self._fail(account, typed, action, now, "account disabled", count=False)
+            self._fail(account, throttle_key, action, now, "account disabled", count=False)
             raise AccountDisabled()
         return account
 
     def _fail(
-        self, account: _Account, typed: str, action: Action, now: datetime, why: str, *, count: bool = True
+        self, account: _Account, throttle_key: str, action: Action, now: datetime, why: str, *, count: bool = True
     ) -> None:
         # Record the typed name only when it is a real account: a password typed into the username field
         # must not end up in the trail.
@@ -159,9 +161,11 @@ class AuthService:
         )
         with self._work.unit(None, who) as unit:
             if count:
-                row = unit.session.get(SignInAttempts, typed)
+                # Delays never outlast a day, so older rows only keep typed names around: drop them.
+                unit.session.execute(delete(SignInAttempts).where(SignInAttempts.last_failure_at < now - _FORGET))
+                row = unit.session.get(SignInAttempts, throttle_key)
                 if row is None:
-                    unit.session.add(SignInAttempts(username=typed, failures=1, last_failure_at=now))
+                    unit.session.add(SignInAttempts(username=throttle_key, failures=1, last_failure_at=now))
                 else:
                     row.failures += 1
                     row.last_failure_at = now
@@ -172,6 +176,7 @@ class AuthService:
     def _complete(self, account: _Account, password: str, action: Action, previous: Actor | None) -> Actor:
         rehashed = self._passwords.hash(password) if self._passwords.needs_rehash(account.password_hash) else None
         with self._work.database.transaction() as session:
+            self._work.trail.lock(session.connection())  # the same lock order as every other unit of work
             user = session.get(User, account.user_id)
             if user is None or not user.active:
                 raise KapdeskError("This account changed while signing in.", "Try again.")
@@ -189,7 +194,9 @@ class AuthService:
             if previous is not None and previous.user_id != user.id:
                 notes.append(f"took over from {previous.username}")
             user.last_sign_in_at = self._work.clock()
-            session.execute(delete(SignInAttempts).where(SignInAttempts.username == user.username))
+            session.execute(
+                delete(SignInAttempts).where(SignInAttempts.username == self._work.trail.digest(user.username))
+            )
             word = "signed in" if action is Action.SIGN_IN else "unlocked"
             entry = Entry(action, Category.SESSION, "user", str(user.id), summary="; ".join([word, *notes]))
             self._work.trail.append(session.connection(), actor, [entry], self._work.clock())

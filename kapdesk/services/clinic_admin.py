@@ -28,8 +28,7 @@ class ClinicAdminService:
     @phi_free("whether the clinic has a profile and an admin; no patient data")
     def needs_setup(self) -> bool:
         with self._work.database.reading() as connection:
-            has_profile = connection.scalar(select(func.count()).select_from(ClinicProfileRow))
-            return not has_profile or not _admins_who_can_sign_in(connection)
+            return _needs_setup(connection)
 
     @audited(Action.SETUP)
     def set_up(self, profile: ClinicProfile, username: str, full_name: str, password: str) -> Outcome[ClinicProfile]:
@@ -48,8 +47,12 @@ class ClinicAdminService:
         setup = Actor(None, "setup", "First-run set-up", frozenset({Role.ADMIN}), self._work.access.workstation)
         with self._work.unit(None, setup) as unit:
             self._work.trail.seal(unit.connection)
+            if not _needs_setup(unit.connection):  # another computer finished set-up meanwhile
+                raise KapdeskError("This clinic has already been set up.", "Sign in with an admin account instead.")
             _write_profile(unit.session, clean)
             user = unit.session.scalar(select(User).where(User.username == username))
+            if user is not None and user.password_hash:  # set-up never takes over someone's account
+                raise ValidationFailed([FieldError("username", f"“{username}” is already taken")])
             if user is None:
                 user = User(username=username, full_name=full_name.strip())
                 unit.session.add(user)
@@ -138,6 +141,11 @@ def read_settings(connection: Connection) -> ClinicSettings:
         except ValueError:  # a value edited into the database by hand: the safe default, not a crash
             values[key] = setting.default
     return ClinicSettings(values)
+
+
+def _needs_setup(connection: Connection) -> bool:
+    has_profile = connection.scalar(select(func.count()).select_from(ClinicProfileRow))
+    return not has_profile or not _admins_who_can_sign_in(connection)
 
 
 def _admins_who_can_sign_in(connection: Connection) -> int:

@@ -22,6 +22,10 @@ from kapdesk.domain.settings import AUTO_LOCK_MINUTES, parse_settings, sign_in_d
         "Ketamine12345",
         "kapdesk-2026!!",
         "letmein!!!!!!",
+        "passwordpassword",
+        "Welcome1Welcome1",
+        "kapdeskkapdesk",
+        "tulip tulip tulip",
     ],
 )
 def test_guessable_passwords_are_refused(password: str) -> None:

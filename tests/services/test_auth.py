@@ -73,7 +73,8 @@ def test_unknown_user_and_wrong_password_look_the_same(clinic: Clinic) -> None:
     # both attempts count towards the same kind of throttle
     with clinic.database.reading() as connection:
         counted = dict(connection.execute(text("SELECT username, failures FROM sign_in_attempts")).all())
-    assert counted == {"nobody": 1, ADMIN: 1}
+    assert counted == {clinic.trail.digest("nobody"): 1, clinic.trail.digest(ADMIN): 1}
+    assert "nobody" not in str(counted)  # what was typed is matched by a keyed digest, never stored
 
 
 def test_a_failed_sign_in_leaves_the_current_user_signed_in(clinic: Clinic) -> None:
@@ -100,7 +101,7 @@ def test_delays_grow_after_five_failures_but_never_lock_for_good(timed_clinic: C
     clock.advance(10)
     assert timed_clinic.auth.sign_in("kim", PASSWORD).actor.username == "kim"  # never locked for good
     with timed_clinic.database.reading() as connection:  # success starts the count again
-        assert connection.execute(text("SELECT count(*) FROM sign_in_attempts WHERE username='kim'")).scalar() == 0
+        assert connection.execute(text("SELECT count(*) FROM sign_in_attempts")).scalar() == 0
 
 
 def test_throttling_one_username_does_not_slow_another(timed_clinic: Clinic) -> None:
@@ -200,3 +201,23 @@ def test_a_reset_password_must_be_changed_at_next_sign_in(clinic: Clinic) -> Non
     assert not clinic.auth.sign_in("kim", "a phrase only i know").must_change_password
     with pytest.raises(SignInFailed):
         clinic.auth.sign_in("kim", "temporary password 42")
+
+
+def test_guessing_the_current_password_at_an_unlocked_screen_is_throttled(timed_clinic: Clinic) -> None:
+    for _ in range(5):
+        with pytest.raises(ValidationFailed, match="not your current password"):
+            timed_clinic.auth.change_password("a wrong guess here", "a brand new phrase")
+    with pytest.raises(SignInThrottled):
+        timed_clinic.auth.change_password(PASSWORD, "a brand new phrase")
+    assert [e[:3] for e in events(timed_clinic)[-2:]] == [("password_change", ADMIN, "failure")] * 2
+
+
+def test_old_failed_attempts_are_forgotten(timed_clinic: Clinic, clock: FakeClock) -> None:
+    with pytest.raises(SignInFailed):
+        timed_clinic.auth.sign_in("typo-name", "a wrong guess here")
+    clock.advance(2 * 24 * 3600)
+    with pytest.raises(SignInFailed):
+        timed_clinic.auth.sign_in("another", "a wrong guess here")
+    with timed_clinic.database.reading() as connection:
+        kept = [k for (k,) in connection.execute(text("SELECT username FROM sign_in_attempts"))]
+    assert kept == [timed_clinic.trail.digest("another")]

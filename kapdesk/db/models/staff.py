@@ -40,7 +40,8 @@ class UserRole(Base):
 
 
 class SignInAttempts(Base):
-    """Unsuccessful sign-ins per typed username, known or not, so both are slowed down alike."""
+    """Unsuccessful sign-ins per typed username, known or not, so both are slowed down alike. Keyed by an
+    HMAC of the typed name (AuditTrail.digest): a password typed into the username field is never stored."""
 
     __tablename__ = "sign_in_attempts"
 
