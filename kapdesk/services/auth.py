@@ -89,7 +89,7 @@ class AuthService:
     @audited(Action.LOCK)
     def lock(self, reason: str = "idle") -> None:
         actor = self._work.access.actor
-        with self._work.unit(None, actor) as unit:
+        with self._work.unit(None, actor, check_account=False) as unit:
             unit.record(Entry(Action.LOCK, Category.SESSION, "user", str(actor.user_id), summary=f"locked ({reason})"))
         self._work.access.locked = True
 
@@ -98,7 +98,7 @@ class AuthService:
         actor = self._work.access.current
         if actor is None:
             return
-        with self._work.unit(None, actor) as unit:
+        with self._work.unit(None, actor, check_account=False) as unit:
             unit.record(Entry(Action.SIGN_OUT, Category.SESSION, "user", str(actor.user_id), summary="signed out"))
         self._work.access.clear()
 
@@ -159,7 +159,7 @@ class AuthService:
         who = Actor(
             account.user_id, account.username or "(unknown user)", "", frozenset(), self._work.access.workstation
         )
-        with self._work.unit(None, who) as unit:
+        with self._work.unit(None, who, check_account=False) as unit:
             if count:
                 # Delays never outlast a day, so older rows only keep typed names around: drop them.
                 unit.session.execute(delete(SignInAttempts).where(SignInAttempts.last_failure_at < now - _FORGET))

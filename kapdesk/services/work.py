@@ -9,22 +9,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from kapdesk.db.base import utcnow
 from kapdesk.db.engine import Database
+from kapdesk.db.models import User, UserRole
 from kapdesk.domain.access import Actor
 from kapdesk.domain.audit import Action, Category, Result
-from kapdesk.domain.errors import PermissionDenied
+from kapdesk.domain.errors import AccountDisabled, PermissionDenied
 from kapdesk.domain.permissions import Permission
+from kapdesk.domain.staff import Role
 from kapdesk.services.access import Access
 from kapdesk.services.audit_trail import AuditTrail, Entry
 
 F = TypeVar("F", bound=Callable[..., object])
+_USERS, _ROLES = User.__table__, UserRole.__table__
+_ACCOUNT = (
+    select(_USERS.c.active, _ROLES.c.role)
+    .select_from(_USERS.outerjoin(_ROLES, _ROLES.c.user_id == _USERS.c.id))
+    .where(_USERS.c.id == bindparam("user_id"))
+)
 
 
 def audited(action: Action) -> Callable[[F], F]:
@@ -81,41 +90,78 @@ class Work:
         self.clock = clock
 
     def require(self, permission: Permission | None, actor: Actor | None = None) -> Actor:
-        """The acting user if they hold the permission; a refused attempt is itself recorded."""
+        """The acting user, as the database knows them now, if they hold the permission (for work that reads
+        before it records). A refused attempt is itself recorded."""
         actor = actor or self.access.actor
-        if permission is not None and not actor.may(permission):
-            with self.database.writing() as connection:
-                entry = Entry(
-                    Action.DENIED, Category.SESSION, summary=f"refused: {permission.label}", outcome=Result.DENIED
-                )
-                self.trail.append(connection, actor, [entry], self.clock())
-            raise PermissionDenied(
-                f"Your account ({', '.join(sorted(r.label for r in actor.roles))}) is not allowed to "
-                f"{permission.label}.",
-                "Ask a colleague who holds that role, or your clinic admin.",
-            )
-        return actor
+        with self.database.reading() as connection:
+            acting = self._current(connection, actor)
+        return self._allowed(permission, actor, acting)
 
     @contextmanager
-    def unit(self, permission: Permission | None, actor: Actor | None = None) -> Iterator[Unit]:
-        """A transaction for `actor` (default: whoever is signed in) that commits only with its audit events."""
-        acting = self.require(permission, actor)
+    def unit(
+        self, permission: Permission | None, actor: Actor | None = None, *, check_account: bool = True
+    ) -> Iterator[Unit]:
+        """A transaction for `actor` (default: whoever is signed in) that commits only with its audit events.
+
+        The account is re-read inside the transaction: disabling someone or changing their roles on one
+        computer takes effect on every other at their next action. Locking, signing out and recording a
+        failed sign-in pass check_account=False: they must work for any account."""
+        actor = actor or self.access.actor
         with self.database.transaction() as session:
             connection = session.connection()
             self.trail.lock(connection)
-            unit = Unit(connection, acting, session)
-            yield unit
-            self._finish(unit)
+            acting = self._current(connection, actor) if check_account else actor
+            if acting is not None and (permission is None or acting.may(permission)):
+                unit = Unit(connection, acting, session)
+                yield unit
+                self._finish(unit)
+                return
+        self._allowed(permission, actor, acting)  # records the refusal in a transaction of its own, then raises
 
     @contextmanager
     def core_unit(self, permission: Permission | None) -> Iterator[Unit]:
         """The same for work done with Core statements alone (a search): no Session to build."""
-        acting = self.require(permission)
+        actor = self.access.actor
         with self.database.writing() as connection:
             self.trail.lock(connection)
-            unit = Unit(connection, acting)
-            yield unit
-            self._finish(unit)
+            acting = self._current(connection, actor)
+            if acting is not None and (permission is None or acting.may(permission)):
+                unit = Unit(connection, acting)
+                yield unit
+                self._finish(unit)
+                return
+        self._allowed(permission, actor, acting)
+
+    @staticmethod
+    def _current(connection: Connection, actor: Actor) -> Actor | None:
+        """The actor with the roles the database holds now, or None if the account is disabled."""
+        if actor.user_id is None:  # the command line and set-up act without an account
+            return actor
+        rows = connection.execute(_ACCOUNT, {"user_id": actor.user_id}).all()
+        if not rows or not rows[0].active:
+            return None
+        roles = frozenset(Role(row.role) for row in rows if row.role)
+        return actor if roles == actor.roles else replace(actor, roles=roles)
+
+    def _allowed(self, permission: Permission | None, actor: Actor, current: Actor | None) -> Actor:
+        """`current` if it may go ahead; otherwise the refusal is recorded (outside any open transaction)."""
+        if current is None:
+            self._refuse(actor, "refused: the account is disabled")
+            raise AccountDisabled()
+        if permission is None or current.may(permission):
+            return current
+        self._refuse(current, f"refused: {permission.label}")
+        raise PermissionDenied(
+            f"Your account ({', '.join(sorted(r.label for r in current.roles)) or 'no role'}) is not allowed to "
+            f"{permission.label}.",
+            "Ask a colleague who holds that role, or your clinic admin.",
+        )
+
+    def _refuse(self, actor: Actor, summary: str) -> None:
+        with self.database.writing() as connection:
+            self.trail.lock(connection)
+            entry = Entry(Action.DENIED, Category.SESSION, summary=summary, outcome=Result.DENIED)
+            self.trail.append(connection, actor, [entry], self.clock())
 
     def _finish(self, unit: Unit) -> None:
         if not unit.entries:

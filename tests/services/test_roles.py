@@ -85,3 +85,35 @@ def test_nobody_signed_in_can_do_nothing(new_clinic: Clinic) -> None:
         new_clinic.patients.search("")
     with pytest.raises(NotSignedIn):
         new_clinic.users.list()
+
+
+def test_disabling_or_changing_roles_takes_effect_on_other_computers_at_once(
+    db_url: str,
+    tmp_path,
+    backend: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from kapdesk.domain.errors import AccountDisabled
+    from tests.helpers import PASSWORD, add_user, open_test_clinic, set_up
+
+    desk = set_up(open_test_clinic(db_url, tmp_path))
+    add_user(desk, "nina", Role.FRONT_DESK, Role.ADMIN)
+    desk.auth.sign_in("nina", PASSWORD)
+    office = open_test_clinic(db_url, tmp_path, workstation="office-pc")
+    try:
+        office.auth.sign_in("admin", PASSWORD)
+        desk.audit.events(AuditQuery())  # nina is an admin too, for now
+        nina = office.users.find("nina")
+        office.users.change(nina.id, nina.version, "Nina", frozenset({Role.FRONT_DESK}))
+        with pytest.raises(PermissionDenied):
+            desk.audit.events(AuditQuery())  # her open session lost the role at its next action
+        desk.patients.search("")
+        office.users.disable("nina")
+        with pytest.raises(AccountDisabled):
+            desk.patients.search("")
+        desk.auth.lock("idle")  # locking still works for a disabled account
+        with desk.database.reading() as connection:
+            last = connection.execute(text("SELECT action, username FROM audit_events ORDER BY id DESC")).all()[:2]
+        assert [tuple(r) for r in last] == [("lock", "nina"), ("denied", "nina")]
+    finally:
+        office.close()
+        desk.close()
