@@ -89,18 +89,20 @@ class AuthService:
     @audited(Action.LOCK)
     def lock(self, reason: str = "idle") -> None:
         actor = self._work.access.actor
+        self._work.access.locked = True  # first: if recording fails, the services are locked all the same
         with self._work.unit(None, actor, check_account=False) as unit:
             unit.record(Entry(Action.LOCK, Category.SESSION, "user", str(actor.user_id), summary=f"locked ({reason})"))
-        self._work.access.locked = True
 
     @audited(Action.SIGN_OUT)
     def sign_out(self) -> None:
         actor = self._work.access.current
         if actor is None:
             return
-        with self._work.unit(None, actor, check_account=False) as unit:
-            unit.record(Entry(Action.SIGN_OUT, Category.SESSION, "user", str(actor.user_id), summary="signed out"))
-        self._work.access.clear()
+        try:
+            with self._work.unit(None, actor, check_account=False) as unit:
+                unit.record(Entry(Action.SIGN_OUT, Category.SESSION, "user", str(actor.user_id), summary="signed out"))
+        finally:  # signed out even if the event could not be recorded
+            self._work.access.clear()
 
     @audited(Action.PASSWORD_CHANGE)
     def change_password(self, current_password: str, new_password: str) -> None:

@@ -221,3 +221,17 @@ def test_old_failed_attempts_are_forgotten(timed_clinic: Clinic, clock: FakeCloc
     with timed_clinic.database.reading() as connection:
         kept = [k for (k,) in connection.execute(text("SELECT username FROM sign_in_attempts"))]
     assert kept == [timed_clinic.trail.digest("another")]
+
+
+def test_locking_holds_even_when_the_lock_cannot_be_recorded(clinic: Clinic) -> None:
+    from kapdesk.domain.errors import AuditKeyProblem
+    from tests.services.test_audit_trail import tamper
+
+    tamper(clinic, "UPDATE audit_head SET head_mac = 'broken'")  # appending now refuses: the seal is wrong
+    with pytest.raises(AuditKeyProblem):
+        clinic.auth.lock("idle")
+    with pytest.raises(NotSignedIn):  # locked all the same
+        clinic.patients.search("")
+    with pytest.raises(AuditKeyProblem):
+        clinic.auth.sign_out()
+    assert clinic.access.current is None  # and signed out all the same

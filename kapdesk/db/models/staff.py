@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kapdesk.db.base import Base, UTCDateTime, utcnow
@@ -61,5 +61,5 @@ class Draft(Base):
     entity_id: Mapped[int | None]
     base_version: Mapped[int | None]
     label: Mapped[str] = mapped_column(String(200))
-    payload: Mapped[str] = mapped_column(String(20_000))
+    payload: Mapped[str] = mapped_column(Text)  # JSON of the form's text: a long note escapes to more than it holds
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

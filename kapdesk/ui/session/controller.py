@@ -65,6 +65,7 @@ class SessionController(QObject):
         self.actor: Actor | None = None  # who holds this session, locked or not
         self.dialog: QDialog | None = None  # the set-up, sign-in or password dialog on screen
         self.drafts = DraftKeeper(clinic, window)
+        self._lock_minutes = AUTO_LOCK_MINUTES.default
         self._lock_drafts: list[int] = []  # kept when the screen locked; dropped again when the same user unlocks
 
         self.lock_screen = LockScreen()
@@ -186,8 +187,11 @@ class SessionController(QObject):
             self.drafts.offer_back(result.drafts)
 
     def _start_idle(self) -> None:
-        minutes = self._clinic.admin.settings()[AUTO_LOCK_MINUTES]  # read at each sign-in: an admin may change it
-        self.idle.start(minutes)
+        try:  # read at each sign-in: an admin may have changed it
+            self._lock_minutes = self._clinic.admin.settings()[AUTO_LOCK_MINUTES]
+        except Exception as error:  # never leave a session without its auto-lock: keep the last known value
+            log.warning("lock setting not read: %s", type(error).__name__)
+        self.idle.start(self._lock_minutes)
 
     # -- locking -----------------------------------------------------------------------------------
 
@@ -199,7 +203,7 @@ class SessionController(QObject):
         self._lock_drafts = self.drafts.keep_open_forms()  # while the user can still save: a locked session can't
         try:
             self._clinic.auth.lock(reason)
-        except KapdeskError as error:  # the screen locks regardless; only the audit event is missing
+        except Exception as error:  # the screen locks regardless (and so do the services); only the event is missing
             log.warning("lock not recorded: %s", type(error).__name__)
         self.idle.stop()
         self.stash.hide_all()

@@ -41,7 +41,7 @@ class DraftKeeper:
                         request.kind, request.entity_id, request.base_version, request.label, request.fields
                     )
                 )
-            except KapdeskError as error:
+            except Exception as error:  # one form that can't be kept must not stop the screen from locking
                 log.warning("draft not kept: %s", type(error).__name__)
         return kept
 

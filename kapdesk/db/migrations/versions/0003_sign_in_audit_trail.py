@@ -83,7 +83,7 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer(), nullable=True),
         sa.Column("base_version", sa.Integer(), nullable=True),
         sa.Column("label", sa.String(length=200), nullable=False),
-        sa.Column("payload", sa.String(length=20000), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_drafts_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drafts")),
