@@ -117,3 +117,11 @@ def test_a_draft_belongs_to_its_author(clinic: Clinic) -> None:
 def test_wrong_password_for_a_known_user(clinic: Clinic) -> None:
     with pytest.raises(SignInFailed):
         clinic.auth.sign_in(ADMIN, PASSWORD + "x")
+
+
+def test_a_long_note_draft_is_kept_whole(clinic: Clinic) -> None:
+    from kapdesk.domain.notes import BODY_MAX
+
+    body = ("line with “quotes” and a tab\t\n" * 1000)[:BODY_MAX]  # JSON-escapes to far more than it holds
+    draft_id = clinic.drafts.save("patient", None, None, "New patient", {"address": body})
+    assert clinic.drafts.resume(draft_id).fields == {"address": body}
