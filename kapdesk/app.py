@@ -17,7 +17,8 @@ log = logging.getLogger("kapdesk")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = cli.build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = cli.build_parser(argv)
     args = parser.parse_args(argv)
     paths = AppPaths.resolve(args.data_dir)
     try:

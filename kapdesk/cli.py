@@ -12,7 +12,7 @@ import getpass
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,9 @@ class CommandError(Exception):
     """A problem with how the command was called, reported as a message and exit status 1."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`. Plain `kapdesk` (the window) gets only the global options: building every
+    command's parser costs start-up time the window doesn't need."""
     parser = argparse.ArgumentParser(
         prog="kapdesk",
         description="Practice management for ketamine-assisted psychotherapy clinics. "
@@ -45,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         "else a SQLite file in the data folder)",
     )
     parser.add_argument("--demo", action="store_true", help="use the separate demo clinic database")
+    if argv is not None and not _names_a_command(argv):
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("migrate", help="bring the database schema up to date (backs up a SQLite file first)")
@@ -74,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_parser("verify", help="check the whole hash chain; exit 0 if intact, 3 if not")
     return parser
+
+
+def _names_a_command(argv: Sequence[str]) -> bool:
+    """True if the arguments hold a command word (or ask for help, which lists the commands)."""
+    value_follows = False
+    for arg in argv:
+        if value_follows:
+            value_follows = False
+        elif arg in ("--data-dir", "--database"):
+            value_follows = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
 
 
 def _role_names() -> list[str]:

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk import __version__
-from kapdesk.domain.access import Actor
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only for hints: the window must appear before anything else loads
+    from kapdesk.domain.access import Actor
     from kapdesk.services.drafts import DraftContent, DraftSummary
 
 NO_AREAS_TEXT = "There is nothing in kapdesk for your account yet. Ask your clinic admin about your roles."
