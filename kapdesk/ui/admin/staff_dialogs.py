@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -58,12 +60,13 @@ class _Dialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form_error = _form_error_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.layout_ = QVBoxLayout(self)
         self.setMinimumWidth(520)
 
-    def _finish_layout(self) -> None:
+    def _finish_layout(self, save: Callable[[], None]) -> None:
+        """Each dialog saves in its own way; Save (and Enter) runs `save`."""
+        self.buttons.accepted.connect(save)
         self.layout_.addWidget(self.form_error)
         self.layout_.addLayout(self.form)
         self.layout_.addStretch(1)
@@ -100,9 +103,6 @@ class _Dialog(QDialog):
         show_field_errors(self.slots, errors, self.form_error)
         self.adjustSize()  # grow to fit the messages rather than clip them
 
-    def save(self) -> None:
-        raise NotImplementedError
-
     def done(self, result: int) -> None:
         save_geometry(self, self._settings, self._key)
         super().done(result)
@@ -132,7 +132,7 @@ class AddStaffDialog(_Dialog):
         for widget, name in ((self.username, "Username"), (self.full_name, "Full name"),
                              (self.credentials, "Credentials")):  # fmt: skip
             widget.setAccessibleName(name)
-        self._finish_layout()
+        self._finish_layout(self.save)
         self.username.setFocus()
 
     def save(self) -> None:
@@ -178,7 +178,7 @@ class EditStaffDialog(_Dialog):
         self._add("full_name", "Full name", self.full_name, required=True)
         self._add("credentials", "Credentials", self.credentials)
         self._roles_box(member.roles)
-        self._finish_layout()
+        self._finish_layout(self.save)
         self.full_name.setFocus()
 
     def save(self) -> None:
@@ -233,7 +233,7 @@ class ResetPasswordDialog(_Dialog):
         self.confirm = _password_edit("Confirm new password")
         self._add("password", "New password", self.password, required=True)
         self._add("confirm", "Confirm", self.confirm, required=True)
-        self._finish_layout()
+        self._finish_layout(self.save)
         self.password.setFocus()
 
     def save(self) -> None:
