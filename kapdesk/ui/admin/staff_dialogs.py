@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kapdesk.domain.changes import Outcome
 from kapdesk.domain.errors import ConflictError, FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.passwords import MIN_LENGTH, check_password
 from kapdesk.domain.staff import Role, StaffMember, check_new_user
@@ -99,6 +100,27 @@ class _Dialog(QDialog):
     def roles(self) -> frozenset[Role]:
         return frozenset(role for role, check in self.role_boxes.items() if check.isChecked())
 
+    def _submit(
+        self, call: Callable[[], Outcome[StaffMember]], conflict: Callable[[ConflictError], None] | None = None
+    ) -> None:
+        """Run the service call; close with the saved account, or show why not and keep everything typed."""
+        try:
+            outcome = call()
+        except ConflictError as error:
+            if conflict is None:
+                self.show_errors([FieldError("", str(error))])
+            else:
+                conflict(error)
+            return
+        except ValidationFailed as invalid:
+            self.show_errors(invalid.errors)
+            return
+        except KapdeskError as error:
+            self.show_errors([FieldError("", str(error))])
+            return
+        self.saved.emit(outcome.value)
+        self.accept()
+
     def show_errors(self, errors: list[FieldError]) -> None:
         show_field_errors(self.slots, errors, self.form_error)
         self.adjustSize()  # grow to fit the messages rather than clip them
@@ -144,16 +166,7 @@ class AddStaffDialog(_Dialog):
                 errors.append(FieldError("password", problem.message))
             self.show_errors([*errors, MISMATCH])
             return
-        try:
-            outcome = self._users.add(username, name, self.roles, password, credentials=self.credentials.text())
-        except ValidationFailed as invalid:
-            self.show_errors(invalid.errors)
-            return
-        except KapdeskError as error:
-            self.show_errors([FieldError("", str(error))])
-            return
-        self.saved.emit(outcome.value)
-        self.accept()
+        self._submit(lambda: self._users.add(username, name, self.roles, password, credentials=self.credentials.text()))
 
 
 class EditStaffDialog(_Dialog):
@@ -182,21 +195,12 @@ class EditStaffDialog(_Dialog):
         self.full_name.setFocus()
 
     def save(self) -> None:
-        try:
-            outcome = self._users.change(
+        self._submit(
+            lambda: self._users.change(
                 self.member.id, self.member.version, self.full_name.text(), self.roles, self.credentials.text()
-            )
-        except ConflictError as conflict:
-            self._load_theirs(conflict)
-            return
-        except ValidationFailed as invalid:
-            self.show_errors(invalid.errors)
-            return
-        except KapdeskError as error:
-            self.show_errors([FieldError("", str(error))])
-            return
-        self.saved.emit(outcome.value)
-        self.accept()
+            ),
+            conflict=self._load_theirs,  # the dialog shows their version and the admin saves again
+        )
 
     def _load_theirs(self, conflict: ConflictError) -> None:
         """Show what the other computer saved; the admin re-applies their change to it and saves again."""
@@ -240,13 +244,4 @@ class ResetPasswordDialog(_Dialog):
         if self.password.text() != self.confirm.text():
             self.show_errors([MISMATCH])
             return
-        try:
-            outcome = self._users.reset_password(self.member.username, self.password.text())
-        except ValidationFailed as invalid:
-            self.show_errors(invalid.errors)
-            return
-        except KapdeskError as error:
-            self.show_errors([FieldError("", str(error))])
-            return
-        self.saved.emit(outcome.value)
-        self.accept()
+        self._submit(lambda: self._users.reset_password(self.member.username, self.password.text()))

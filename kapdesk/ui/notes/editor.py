@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from kapdesk.domain.notes import BODY_MAX, NoteKind, NoteRecord, NoteSigned
 from kapdesk.services.notes import NoteService
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.session.drafts import DraftRequest
+from kapdesk.ui.widgets.confirm import may_discard
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
 MESSAGE_STYLE = "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3; border-radius: 4px; padding: 6px;"
@@ -206,16 +206,12 @@ class NoteEditor(QDialog):
         return self.body.toPlainText() != self._saved_text
 
     def reject(self) -> None:
-        if self.isVisible() and self.dirty:
-            answer = QMessageBox.question(
-                self,
-                "Discard this note?",
-                "What you typed has not been saved. Discard it?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if (
+            self.isVisible()
+            and self.dirty
+            and not may_discard(self, "Discard this note?", "What you typed has not been saved. Discard it?")
+        ):
+            return
         super().reject()
 
     def done(self, result: int) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -41,6 +40,7 @@ from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import parse_number, show_date
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.session.drafts import DraftRequest
+from kapdesk.ui.widgets.confirm import may_discard
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
 LB_PER_KG = 2.2046226218
@@ -368,16 +368,10 @@ class PatientEditor(QDialog):
         return self._snapshot() != self._initial
 
     def reject(self) -> None:
-        if self.has_unsaved_edits():
-            answer = QMessageBox.question(
-                self,
-                "Discard changes?",
-                "You have changes that are not saved. Discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.has_unsaved_edits() and not may_discard(
+            self, "Discard changes?", "You have changes that are not saved. Discard them?"
+        ):
+            return
         super().reject()
 
     def done(self, result: int) -> None:
