@@ -12,8 +12,6 @@ from pathlib import Path
 from kapdesk.domain.audit import KEY_BYTES
 from kapdesk.domain.errors import AuditKeyProblem
 
-KEY_FILE_NAME = "audit.key"
-
 
 class AuditKeyFile:
     def __init__(self, path: Path) -> None:

@@ -125,6 +125,5 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
 
     attach_admin(window, clinic, bus)
-    window.set_area_allowed("Admin", lambda a: a.may(Permission.MANAGE_USERS) or a.may(Permission.VIEW_AUDIT))
     window.loading.setText("")
     return registry

@@ -159,13 +159,6 @@ class MainWindow(QMainWindow):
             else:
                 self.nav.setCurrentRow(first)
 
-    def set_area_allowed(self, title: str, allowed: Callable[[Actor], bool]) -> None:
-        """Who may see an area added without a rule; applies from the next sign-in."""
-        self._areas[title].allowed = allowed
-
-    def area_visible(self, title: str) -> bool:
-        return self._areas[title].visible
-
     def show_area(self, title: str) -> None:
         area = self._areas.get(title)
         if area is not None and area.visible:

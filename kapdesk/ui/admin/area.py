@@ -98,5 +98,5 @@ def attach_admin(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> AdminAre
     """Add the Admin area to the window. The caller shows it only to users who hold the admin permissions;
     the services refuse everyone else regardless."""
     area = AdminArea(clinic, bus, window.settings)
-    window.add_area("Admin", area, area.actions_for_menu)
+    window.add_area("Admin", area, area.actions_for_menu, allowed=may_administer)
     return area
