@@ -39,7 +39,16 @@ SIGN_IN_FREE_ATTEMPTS = IntSetting(
     "sign_in_free_attempts", "Unsuccessful sign-ins before delays", default=5, minimum=3, maximum=10, unit="attempts"
 )
 
-SETTINGS: dict[str, IntSetting] = {s.key: s for s in (AUTO_LOCK_MINUTES, SIGN_IN_FREE_ATTEMPTS)}
+INTEGRATION_MIN_HOURS = IntSetting(
+    "integration_min_hours", "Integration at the earliest", default=24, minimum=0, maximum=72, unit="hours after dosing"
+)
+INTEGRATION_MAX_HOURS = IntSetting(
+    "integration_max_hours", "Integration at the latest", default=72, minimum=24, maximum=240, unit="hours after dosing"
+)
+
+SETTINGS: dict[str, IntSetting] = {
+    s.key: s for s in (AUTO_LOCK_MINUTES, SIGN_IN_FREE_ATTEMPTS, INTEGRATION_MIN_HOURS, INTEGRATION_MAX_HOURS)
+}
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,34 @@ from kapdesk.db.models.clinic import ClinicProfileRow, ClinicSetting
 from kapdesk.db.models.note import Note
 from kapdesk.db.models.patient import Patient
 from kapdesk.db.models.room import Room
+from kapdesk.db.models.schedule import (
+    AppointmentClinician,
+    AppointmentRow,
+    AppointmentTypeRow,
+    ClinicHoursRow,
+    ClosedDay,
+    TimeOffRow,
+    WorkingHoursRow,
+)
 from kapdesk.db.models.staff import Draft, SignInAttempts, User, UserRole
 
 __all__ = [
+    "AppointmentClinician",
+    "AppointmentRow",
+    "AppointmentTypeRow",
     "AuditEventRow",
     "AuditHead",
+    "ClinicHoursRow",
     "ClinicProfileRow",
     "ClinicSetting",
+    "ClosedDay",
     "Draft",
     "Note",
     "Patient",
     "Room",
     "SignInAttempts",
+    "TimeOffRow",
     "User",
     "UserRole",
+    "WorkingHoursRow",
 ]
