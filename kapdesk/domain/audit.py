@@ -32,6 +32,8 @@ class Action(StrEnum):
     VIEW = "view"
     CREATE = "create"
     UPDATE = "update"
+    CANCEL = "cancel"
+    STATUS_CHANGE = "status_change"
     ARCHIVE = "archive"
     RESTORE = "restore"
     PRINT = "print"
@@ -59,6 +61,7 @@ class Category(StrEnum):
 
     SESSION = "session"
     DEMOGRAPHICS = "demographics"
+    SCHEDULE = "schedule"
     CLINICAL = "clinical"
     PSYCHOTHERAPY = "psychotherapy"
     USER_ACCOUNT = "user_account"

@@ -11,12 +11,18 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Changes:
     patients: frozenset[int] = frozenset()
+    appointments: frozenset[int] = frozenset()
+    schedule_setup: bool = False  # rooms, hours, types or time off changed
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(patients=self.patients | other.patients)
+        return Changes(
+            patients=self.patients | other.patients,
+            appointments=self.appointments | other.appointments,
+            schedule_setup=self.schedule_setup or other.schedule_setup,
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.patients)
+        return bool(self.patients or self.appointments or self.schedule_setup)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ class Permission(StrEnum):
     VIEW_CLINICAL = "view_clinical"  # the medical record: screenings, dosing sessions, clinical notes
     WRITE_CLINICAL = "write_clinical"
     WRITE_PSYCHOTHERAPY_NOTES = "write_psychotherapy_notes"  # read back only by their author (see may_read_note)
+    VIEW_SCHEDULE = "view_schedule"  # the calendar: who is booked when, with patients' names
+    BOOK_APPOINTMENTS = "book_appointments"  # book, move, check in and cancel
+    SET_UP_SCHEDULE = "set_up_schedule"  # rooms, appointment types, clinic and working hours, time off
     MANAGE_USERS = "manage_users"
     MANAGE_CLINIC = "manage_clinic"  # clinic profile and settings
     VIEW_AUDIT = "view_audit"
@@ -32,24 +35,39 @@ _LABELS = {
     Permission.VIEW_CLINICAL: "see clinical records",
     Permission.WRITE_CLINICAL: "write clinical records",
     Permission.WRITE_PSYCHOTHERAPY_NOTES: "write psychotherapy notes",
+    Permission.VIEW_SCHEDULE: "see the schedule",
+    Permission.BOOK_APPOINTMENTS: "book appointments",
+    Permission.SET_UP_SCHEDULE: "set up rooms, hours and appointment types",
     Permission.MANAGE_USERS: "manage staff accounts",
     Permission.MANAGE_CLINIC: "change the clinic's profile and settings",
     Permission.VIEW_AUDIT: "see the audit trail",
 }
 
 _P = Permission
+_SCHEDULE = frozenset({_P.VIEW_SCHEDULE, _P.BOOK_APPOINTMENTS})
 GRANTS: dict[Role, frozenset[Permission]] = {
     # An admin runs the clinic's system, not its care: no clinical notes unless they also hold a clinical role.
     Role.ADMIN: frozenset(
-        {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.MANAGE_USERS, _P.MANAGE_CLINIC, _P.VIEW_AUDIT}
-    ),
-    Role.PRESCRIBER: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL}),
-    Role.NURSE: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL}),
+        {
+            _P.VIEW_DEMOGRAPHICS,
+            _P.EDIT_DEMOGRAPHICS,
+            _P.MANAGE_USERS,
+            _P.MANAGE_CLINIC,
+            _P.VIEW_AUDIT,
+            _P.SET_UP_SCHEDULE,
+        }
+    )
+    | _SCHEDULE,
+    Role.PRESCRIBER: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL})
+    | _SCHEDULE,
+    Role.NURSE: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL})
+    | _SCHEDULE,
     Role.THERAPIST: frozenset(
         {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL, _P.WRITE_PSYCHOTHERAPY_NOTES}
-    ),
+    )
+    | _SCHEDULE,
     # Front desk: demographics and the schedule, never clinical notes.
-    Role.FRONT_DESK: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS}),
+    Role.FRONT_DESK: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS}) | _SCHEDULE,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from kapdesk.domain.errors import FieldError
@@ -44,3 +45,10 @@ def shift_wall_clock(when: datetime, old_anchor: datetime, new_anchor: datetime,
         return instant.astimezone(zone).replace(tzinfo=None)
 
     return (wall(when) + (wall(new_anchor) - wall(old_anchor))).replace(tzinfo=zone).astimezone(UTC)
+
+
+class Scope(StrEnum):
+    """How far a change to one appointment of a series reaches."""
+
+    ONE = "one"
+    FOLLOWING = "following"  # this one and the later ones still to come

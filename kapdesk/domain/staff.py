@@ -24,6 +24,23 @@ class Role(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# Who can be booked to see a patient.
+CLINICAL_ROLES = frozenset({Role.PRESCRIBER, Role.NURSE, Role.THERAPIST})
+
+
+@dataclass(frozen=True)
+class Clinician:
+    id: int
+    full_name: str
+    credentials: str
+    roles: frozenset[Role]
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+
 @dataclass(frozen=True)
 class StaffMember:
     id: int

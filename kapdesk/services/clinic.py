@@ -16,12 +16,16 @@ from kapdesk.services.audit import AuditService
 from kapdesk.services.audit_key import AuditKeyFile
 from kapdesk.services.audit_trail import AuditTrail
 from kapdesk.services.auth import AuthService
+from kapdesk.services.booking import BookingService
+from kapdesk.services.calendar import CalendarService
 from kapdesk.services.clinic_admin import ClinicAdminService
 from kapdesk.services.demo import DemoService
 from kapdesk.services.drafts import DraftService
 from kapdesk.services.notes import NoteService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
+from kapdesk.services.readiness import ReadinessChecks
+from kapdesk.services.schedule_setup import ScheduleSetupService
 from kapdesk.services.users import UserService
 from kapdesk.services.work import Work
 
@@ -43,6 +47,10 @@ class Clinic:
     drafts: DraftService
     patients: PatientService
     notes: NoteService
+    schedule_setup: ScheduleSetupService
+    booking: BookingService
+    calendar: CalendarService
+    readiness: ReadinessChecks
     demo: DemoService
 
     def close(self) -> None:
@@ -71,6 +79,7 @@ def open_clinic(
     trail = AuditTrail(database, AuditKeyFile(key_file))
     work = Work(database, access, trail, today, clock)
     passwords = passwords or Passwords()
+    readiness = ReadinessChecks()
     return Clinic(
         database=database,
         description=describe_database(url),
@@ -85,5 +94,9 @@ def open_clinic(
         drafts=DraftService(work),
         patients=PatientService(work),
         notes=NoteService(work),
+        schedule_setup=ScheduleSetupService(work),
+        booking=BookingService(work, readiness),
+        calendar=CalendarService(work, readiness),
+        readiness=readiness,
         demo=DemoService(work, passwords),
     )

@@ -13,7 +13,13 @@ from kapdesk.domain.clinic_profile import ClinicProfile, validate_profile
 from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.passwords import check_password
 from kapdesk.domain.permissions import Permission
-from kapdesk.domain.settings import SETTINGS, ClinicSettings, parse_settings
+from kapdesk.domain.settings import (
+    INTEGRATION_MAX_HOURS,
+    INTEGRATION_MIN_HOURS,
+    SETTINGS,
+    ClinicSettings,
+    parse_settings,
+)
 from kapdesk.domain.staff import Role, check_new_user
 from kapdesk.services.audit_trail import Entry
 from kapdesk.services.passwords import Passwords
@@ -119,6 +125,11 @@ class ClinicAdminService:
                 else:
                     row.value = str(value)
             unit.session.flush()
+            current = read_settings(unit.session.connection())
+            if current[INTEGRATION_MIN_HOURS] >= current[INTEGRATION_MAX_HOURS]:
+                raise ValidationFailed(
+                    [FieldError(INTEGRATION_MAX_HOURS.key, "The latest integration time must be after the earliest.")]
+                )
             unit.record(
                 Entry(
                     Action.SETTINGS_CHANGE,
@@ -128,7 +139,6 @@ class ClinicAdminService:
                     summary="; ".join(changes) or "no change",
                 )
             )
-            current = read_settings(unit.session.connection())
         return Outcome(current, Changes())
 
 

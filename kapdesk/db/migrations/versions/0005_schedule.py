@@ -182,19 +182,23 @@ def _seed_clinic_hours() -> None:
 
 
 def _exclusion_constraints() -> None:
-    """Half-open ranges ('[)'), so back-to-back bookings pass; cancelled appointments hold nothing."""
+    """Half-open ranges ('[)'), so back-to-back bookings pass; cancelled appointments hold nothing. Checked at
+    commit, so moving a whole series a week on doesn't trip over its own not-yet-moved appointments."""
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     op.execute(
         "ALTER TABLE appointments ADD CONSTRAINT ex_appointments_room EXCLUDE USING gist "
-        "(room_id WITH =, tstzrange(starts_at, room_free_at, '[)') WITH &&) WHERE (status <> 'cancelled')"
+        "(room_id WITH =, tstzrange(starts_at, room_free_at, '[)') WITH &&) WHERE (status <> 'cancelled') "
+        "DEFERRABLE INITIALLY DEFERRED"
     )
     op.execute(
         "ALTER TABLE appointments ADD CONSTRAINT ex_appointments_patient EXCLUDE USING gist "
-        "(patient_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (status <> 'cancelled')"
+        "(patient_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (status <> 'cancelled') "
+        "DEFERRABLE INITIALLY DEFERRED"
     )
     op.execute(
         "ALTER TABLE appointment_clinicians ADD CONSTRAINT ex_appointment_clinicians_user EXCLUDE USING gist "
-        "(user_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (holds_time)"
+        "(user_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (holds_time) "
+        "DEFERRABLE INITIALLY DEFERRED"
     )
 
 

@@ -1,0 +1,395 @@
+"""Booking: book (once or as a series), change or move, check in and out, cancel. One user action, one transaction.
+
+No clinician, room or patient is ever double-booked. The check runs inside the write transaction: on SQLite
+that transaction holds the database's write lock from its first statement (BEGIN IMMEDIATE), so two PCs can't
+both pass it; on PostgreSQL the exclusion constraints of migration 0005 refuse whichever commits second, and
+that attempt is re-run once so its user sees what is in the way rather than a database error.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from kapdesk.db.base import utcnow
+from kapdesk.db.models import AppointmentClinician, AppointmentRow
+from kapdesk.domain.appointments import (
+    Appointment,
+    AppointmentDraft,
+    AppointmentKind,
+    Status,
+    check_reason,
+    may_move_to,
+    validate_draft,
+)
+from kapdesk.domain.audit import Action, Category
+from kapdesk.domain.changes import Changes, Outcome
+from kapdesk.domain.clashes import BookingConflict, Clash, NotReady, OutsideHours
+from kapdesk.domain.errors import ConflictError, FieldError, NotFound, ValidationFailed
+from kapdesk.domain.opening_hours import hours_warnings
+from kapdesk.domain.permissions import Permission
+from kapdesk.domain.readiness import describe
+from kapdesk.domain.series import Repeat, Scope, check_repeat, repeat_starts, shift_wall_clock
+from kapdesk.services.audit_trail import Entry
+from kapdesk.services.booking_checks import Resolved, find_clashes, resolve, suggest
+from kapdesk.services.readiness import ReadinessChecks
+from kapdesk.services.schedule_rows import read_ids
+from kapdesk.services.schedule_setup import read_availability
+from kapdesk.services.work import Unit, Work, audited
+
+NOTIFY_CHANNEL = "kapdesk_schedule"  # PostgreSQL: every PC's calendar listens here (ui/schedule/watcher.py)
+T = TypeVar("T")
+_A, _AC = AppointmentRow.__table__, AppointmentClinician.__table__
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where one appointment of a booking or change goes."""
+
+    row: AppointmentRow | None  # None for a new appointment
+    starts_at: datetime
+    ends_at: datetime
+
+
+class BookingService:
+    def __init__(self, work: Work, readiness: ReadinessChecks) -> None:
+        self._work = work
+        self._readiness = readiness
+
+    @audited(Action.CREATE)
+    def book(
+        self, draft: AppointmentDraft, *, repeat: Repeat | None = None, override_reason: str = ""
+    ) -> Outcome[list[Appointment]]:
+        """Book one appointment, or a series (every `repeat.every_days`, same wall-clock time) stored as
+        individual appointments sharing a series id. All or nothing."""
+        clean = _checked(draft, repeat)
+        assert clean.starts_at is not None and clean.ends_at is not None
+
+        def attempt() -> list[int]:
+            with self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
+                resolved = self._resolve(unit, clean, new=True)
+                zone = read_availability(unit.connection).zone
+                starts = repeat_starts(clean.starts_at, repeat, zone) if repeat else [clean.starts_at]
+                duration = clean.ends_at - clean.starts_at
+                places = [_Placement(None, s, s + duration) for s in starts]
+                self._check(unit, clean, resolved, places, override_reason)
+                series = str(uuid.uuid4()) if repeat else None
+                ids = [self._insert(unit, clean, resolved, p, series, override_reason) for p in places]
+                what = f"series of {len(ids)}" if repeat else "appointment"
+                self._record(unit, Action.CREATE, ids, clean.patient_id, f"booked {what}: {resolved.type.code}")
+                return ids
+
+        ids = self._retrying(attempt)
+        return self._outcome(ids)
+
+    @audited(Action.UPDATE)
+    def change(
+        self,
+        appointment_id: int,
+        expected_version: int,
+        draft: AppointmentDraft,
+        *,
+        scope: Scope = Scope.ONE,
+        override_reason: str = "",
+    ) -> Outcome[list[Appointment]]:
+        """Change type, clinicians, room, time or notes of one appointment, or of it and the rest of its series
+        still to come (each later one keeps its own date, shifted as this one is, at the new time of day)."""
+        clean, errors = validate_draft(draft)
+        if errors:
+            raise ValidationFailed(errors)
+        assert clean.starts_at is not None and clean.ends_at is not None
+
+        def attempt() -> list[int]:
+            with self._guard(appointment_id), self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
+                row = self._load(unit, appointment_id, expected_version)
+                if clean.patient_id != row.patient_id:
+                    raise ValidationFailed(
+                        [FieldError("patient", "An appointment can't change patient; book a new one.")]
+                    )
+                if row.status not in (Status.SCHEDULED.value, Status.ARRIVED.value):
+                    raise ValidationFailed(
+                        [FieldError("status", f"A {Status(row.status).label.lower()} appointment can't be changed.")]
+                    )
+                resolved = self._resolve(unit, clean, new=clean.type_id != row.type_id)
+                zone = read_availability(unit.connection).zone
+                duration = clean.ends_at - clean.starts_at
+                places = [_Placement(row, clean.starts_at, clean.ends_at)]
+                for later in self._following(unit, row) if scope is Scope.FOLLOWING else []:
+                    start = shift_wall_clock(later.starts_at, row.starts_at, clean.starts_at, zone)
+                    places.append(_Placement(later, start, start + duration))
+                self._check(unit, clean, resolved, places, override_reason)
+                for place in places:
+                    self._update(unit, clean, resolved, place, override_reason)
+                ids = [p.row.id for p in places if p.row is not None]
+                self._record(unit, Action.UPDATE, ids, row.patient_id, f"changed {len(ids)} appointment(s)")
+                return ids
+
+        return self._outcome(self._retrying(attempt))
+
+    @audited(Action.UPDATE)
+    def move(
+        self,
+        appointment_id: int,
+        expected_version: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        *,
+        room_id: int | None = None,
+        clinician_ids: Sequence[int] | None = None,
+        scope: Scope = Scope.ONE,
+        override_reason: str = "",
+    ) -> Outcome[list[Appointment]]:
+        """The calendar's drag: new times, and optionally another room or clinicians; everything else kept."""
+        with self._work.database.reading() as connection:
+            current = read_ids(connection, [appointment_id])
+        if not current:
+            raise NotFound(f"There is no appointment with id {appointment_id}.")
+        a = current[0]
+        draft = AppointmentDraft(
+            a.patient_id,
+            a.type_id,
+            tuple(clinician_ids) if clinician_ids is not None else a.clinician_ids,
+            room_id if room_id is not None else a.room_id,
+            starts_at,
+            ends_at,
+            a.notes,
+        )
+        return self.change(appointment_id, expected_version, draft, scope=scope, override_reason=override_reason)
+
+    @audited(Action.STATUS_CHANGE)
+    def set_status(self, appointment_id: int, expected_version: int, status: Status) -> Outcome[Appointment]:
+        """Check in (arrived), complete, mark a no-show, or undo a check-in. Cancelling has its own call.
+        Checking in a dosing session asks the readiness providers; an enforced requirement that is missing
+        refuses it."""
+        if status is Status.CANCELLED:
+            raise ValueError("use cancel(), which needs a reason")
+        with self._guard(appointment_id), self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
+            row = self._load(unit, appointment_id, expected_version)
+            current = Status(row.status)
+            if not may_move_to(current, status):
+                raise ValidationFailed(
+                    [
+                        FieldError(
+                            "status", f"A {current.label.lower()} appointment can't be marked {status.label.lower()}."
+                        )
+                    ]
+                )
+            if status is Status.ARRIVED:
+                self._require_ready(unit, appointment_id)
+            row.status = status.value
+            row.updated_at = utcnow()
+            unit.session.flush()
+            self._record(
+                unit, Action.STATUS_CHANGE, [appointment_id], row.patient_id, f"{current.value} → {status.value}"
+            )
+        return Outcome(self._outcome([appointment_id]).value[0], Changes(appointments=frozenset({appointment_id})))
+
+    @audited(Action.CANCEL)
+    def cancel(
+        self, appointment_id: int, expected_version: int, reason: str, *, scope: Scope = Scope.ONE
+    ) -> Outcome[list[Appointment]]:
+        """Cancel, with a reason; the appointment stays on record and frees its time."""
+        reason, errors = check_reason(reason, "cancelled")
+        if errors:
+            raise ValidationFailed(errors)
+        with self._guard(appointment_id), self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
+            row = self._load(unit, appointment_id, expected_version)
+            if not may_move_to(Status(row.status), Status.CANCELLED):
+                raise ValidationFailed(
+                    [FieldError("status", f"A {Status(row.status).label.lower()} appointment can't be cancelled.")]
+                )
+            rows = [row, *(self._following(unit, row) if scope is Scope.FOLLOWING else [])]
+            for each in rows:
+                each.status, each.cancel_reason, each.updated_at = Status.CANCELLED.value, reason, utcnow()
+            unit.session.flush()
+            ids = [r.id for r in rows]
+            unit.connection.execute(update(_AC).where(_AC.c.appointment_id.in_(ids)).values(holds_time=False))
+            self._record(unit, Action.CANCEL, ids, row.patient_id, f"cancelled {len(ids)} appointment(s)")
+        return self._outcome(ids)
+
+    # -- the steps -----------------------------------------------------------------------------------------
+
+    def _resolve(self, unit: Unit, draft: AppointmentDraft, *, new: bool) -> Resolved:
+        assert draft.patient_id is not None and draft.type_id is not None and draft.room_id is not None
+        return resolve(unit.connection, draft.patient_id, draft.type_id, draft.room_id, draft.clinician_ids, new=new)
+
+    def _check(
+        self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, places: list[_Placement], override_reason: str
+    ) -> None:
+        """Refuse clashes outright (offering free slots); refuse hours warnings unless a reason is given."""
+        assert draft.patient_id is not None and draft.room_id is not None
+        turnover = timedelta(minutes=resolved.type.turnover_minutes)
+        moving = [p.row.id for p in places if p.row is not None]
+        clashes: list[Clash] = []
+        for place in places:  # repeats are a day or more apart and last at most 12 h: never each other's clash
+            clashes += find_clashes(
+                unit.connection,
+                starts_at=place.starts_at,
+                ends_at=place.ends_at,
+                room_free_at=place.ends_at + turnover,
+                room_id=draft.room_id,
+                patient_id=draft.patient_id,
+                clinicians=resolved.clinicians,
+                room_name=resolved.room_name,
+                patient_name=resolved.patient_name,
+                ignore=moving,
+            )
+        availability = read_availability(unit.connection)
+        if clashes:
+            first = places[0]
+            slots = suggest(
+                unit.connection,
+                availability,
+                after=first.starts_at,
+                duration=first.ends_at - first.starts_at,
+                turnover=turnover,
+                room_id=draft.room_id,
+                room_kind=resolved.room_kind,
+                patient_id=draft.patient_id,
+                clinician_ids=list(resolved.clinicians),
+                ignore=moving,
+            )
+            words = " ".join(dict.fromkeys(c.describe(availability.zone) for c in clashes))
+            raise BookingConflict(clashes, slots, f"That time is taken. {words}")
+        warnings = [
+            w for p in places for w in hours_warnings(availability, p.starts_at, p.ends_at, resolved.clinicians)
+        ]
+        if warnings and not override_reason.strip():
+            raise OutsideHours(list(dict.fromkeys(warnings)))
+
+    def _insert(
+        self,
+        unit: Unit,
+        draft: AppointmentDraft,
+        resolved: Resolved,
+        place: _Placement,
+        series: str | None,
+        override: str,
+    ) -> int:
+        row = AppointmentRow(
+            uid=str(uuid.uuid4()),
+            patient_id=draft.patient_id,
+            type_id=resolved.type.id,
+            room_id=draft.room_id,
+            status=Status.SCHEDULED.value,
+            cancel_reason="",
+            series_id=series,
+            created_by=unit.actor.user_id,
+        )
+        unit.session.add(row)
+        self._update(unit, draft, resolved, _Placement(row, place.starts_at, place.ends_at), override)
+        return row.id
+
+    def _update(
+        self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, place: _Placement, override: str
+    ) -> None:
+        row = place.row
+        assert row is not None
+        row.type_id, row.room_id, row.notes = resolved.type.id, draft.room_id, draft.notes
+        row.starts_at, row.ends_at = place.starts_at, place.ends_at
+        row.room_free_at = place.ends_at + timedelta(minutes=resolved.type.turnover_minutes)
+        row.override_reason = override.strip()[:200] if override.strip() else row.override_reason or ""
+        row.updated_at = utcnow()
+        unit.session.flush()
+        unit.connection.execute(_AC.delete().where(_AC.c.appointment_id == row.id))
+        unit.connection.execute(
+            _AC.insert(),
+            [
+                {
+                    "appointment_id": row.id,
+                    "user_id": u,
+                    "starts_at": row.starts_at,
+                    "ends_at": row.ends_at,
+                    "holds_time": True,
+                }
+                for u in resolved.clinicians
+            ],
+        )
+
+    def _following(self, unit: Unit, row: AppointmentRow) -> list[AppointmentRow]:
+        if row.series_id is None:
+            return []
+        query = (
+            select(AppointmentRow)
+            .where(
+                AppointmentRow.series_id == row.series_id,
+                AppointmentRow.starts_at > row.starts_at,
+                AppointmentRow.status == Status.SCHEDULED.value,
+            )
+            .order_by(AppointmentRow.starts_at)
+        )
+        return list(unit.session.scalars(query))
+
+    def _require_ready(self, unit: Unit, appointment_id: int) -> None:
+        appointment = read_ids(unit.connection, [appointment_id])[0]
+        if appointment.kind is not AppointmentKind.DOSING:
+            return
+        readiness = self._readiness.check(unit.connection, [appointment])[appointment_id]
+        if readiness.blocking:
+            raise NotReady(
+                "This dosing session can't start: " + "; ".join(describe(r) for r in readiness.blocking) + ".",
+                "Nothing was changed. Complete what is missing, then check the patient in.",
+            )
+
+    def _load(self, unit: Unit, appointment_id: int, expected_version: int) -> AppointmentRow:
+        row = unit.session.get(AppointmentRow, appointment_id)
+        if row is None:
+            raise NotFound(f"There is no appointment with id {appointment_id}.")
+        if row.version != expected_version:
+            raise self._stale(appointment_id)
+        return row
+
+    def _record(self, unit: Unit, action: Action, ids: list[int], patient_id: int | None, summary: str) -> None:
+        if not self._work.database.is_sqlite:  # delivered to listening PCs when this transaction commits
+            unit.connection.execute(
+                text("SELECT pg_notify(:channel, :ids)"), {"channel": NOTIFY_CHANNEL, "ids": ",".join(map(str, ids))}
+            )
+        unit.record(
+            Entry(action, Category.SCHEDULE, "appointment", str(ids[0]), patient_id=patient_id, summary=summary)
+        )
+
+    def _outcome(self, ids: list[int]) -> Outcome[list[Appointment]]:
+        with self._work.database.reading() as connection:
+            saved = read_ids(connection, ids)
+        return Outcome(saved, Changes(appointments=frozenset(ids)))
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """PostgreSQL: if another PC's booking committed between our check and our commit, the exclusion
+        constraint refuses ours; run the attempt once more, and its check names what is now in the way."""
+        try:
+            return attempt()
+        except IntegrityError as error:
+            if "ex_appointment" not in str(error.orig):
+                raise
+            return attempt()
+
+    @contextmanager
+    def _guard(self, appointment_id: int) -> Iterator[None]:
+        try:
+            yield
+        except StaleDataError as error:
+            raise self._stale(appointment_id) from error
+
+    def _stale(self, appointment_id: int) -> ConflictError:
+        with self._work.database.reading() as connection:
+            current = read_ids(connection, [appointment_id])
+        return ConflictError(
+            "Someone changed this appointment on another computer after you opened it.", current[0] if current else None
+        )
+
+
+def _checked(draft: AppointmentDraft, repeat: Repeat | None) -> AppointmentDraft:
+    clean, errors = validate_draft(draft)
+    if repeat is not None:
+        errors += check_repeat(repeat)
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
