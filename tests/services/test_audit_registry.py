@@ -12,20 +12,23 @@ import inspect
 import pkgutil
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 import kapdesk.services
+from kapdesk.domain.appointments import Appointment, Status
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.notes import NoteKind, NoteRecord
 from kapdesk.domain.patients import PatientDraft
+from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
 from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
 from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up, sign_in_as
+from tests.schedule_world import MONDAY, World, build_world, draft, local
 
 
 def service_methods() -> dict[str, Callable[..., object]]:
@@ -120,6 +123,23 @@ def _with_note(call: Callable[[Clinic, NoteRecord], object]) -> Callable[[Clinic
     return prepare
 
 
+def _with_booking(call: Callable[[Clinic, Appointment, World], object]) -> Callable[[Clinic], Prepared]:
+    def prepare(clinic: Clinic) -> Prepared:
+        world = build_world(clinic)
+        booked = clinic.booking.book(draft(world, local(MONDAY, 9))).value[0]
+        return lambda: call(clinic, booked, world)
+
+    return prepare
+
+
+def _prepare_time_off(clinic: Clinic) -> Prepared:
+    world = build_world(clinic)
+    off = clinic.schedule_setup.add_time_off(world.clinicians["nurse"], local(MONDAY, 8), local(MONDAY, 12), "dentist")
+    return lambda: clinic.schedule_setup.cancel_time_off(off.value.id)
+
+
+HOURS = {d: (time(8), time(17)) for d in range(5)}
+
 # Recipes: how to call each audited method on a set-up clinic with the admin signed in. The value returned
 # by a recipe is the call under test; everything before it is preparation (and may write events of its own).
 RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
@@ -159,6 +179,38 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "NoteService.sign": _with_note(lambda c, n: c.notes.sign(n.id, n.version)),
     "NoteService.get": _with_note(lambda c, n: c.notes.get(n.id)),
     "NoteService.list_for_patient": _with_note(lambda c, n: c.notes.list_for_patient(n.patient_id)),
+    "ScheduleSetupService.add_room": lambda c: lambda: c.schedule_setup.add_room("Suite 9", RoomKind.DOSING),
+    "ScheduleSetupService.update_room": lambda c: (
+        lambda room: lambda: c.schedule_setup.update_room(room.id, "Suite 10", RoomKind.DOSING, active=False)
+    )(c.schedule_setup.add_room("Suite 9", RoomKind.DOSING).value),
+    "ScheduleSetupService.update_type": lambda c: (
+        lambda: c.schedule_setup.update_type(1, "Consult", 45, 0, RoomKind.CONSULT, active=True)
+    ),
+    "ScheduleSetupService.set_clinic_hours": lambda c: lambda: c.schedule_setup.set_clinic_hours(HOURS),
+    "ScheduleSetupService.set_closed_day": lambda c: lambda: c.schedule_setup.set_closed_day(MONDAY, "Holiday"),
+    "ScheduleSetupService.set_working_hours": lambda c: (
+        lambda world: lambda: c.schedule_setup.set_working_hours(world.clinicians["nurse"], HOURS)
+    )(build_world(c)),
+    "ScheduleSetupService.add_time_off": lambda c: (
+        lambda world: (
+            lambda: c.schedule_setup.add_time_off(world.clinicians["nurse"], local(MONDAY, 8), local(MONDAY, 9), "")
+        )
+    )(build_world(c)),
+    "ScheduleSetupService.cancel_time_off": _prepare_time_off,
+    "BookingService.book": lambda c: (lambda world: lambda: c.booking.book(draft(world, local(MONDAY, 9))))(
+        build_world(c)
+    ),
+    "BookingService.change": _with_booking(
+        lambda c, a, w: c.booking.change(a.id, a.version, draft(w, local(MONDAY, 10), notes="bring water"))
+    ),
+    "BookingService.move": _with_booking(
+        lambda c, a, w: c.booking.move(a.id, a.version, local(MONDAY, 13), local(MONDAY, 15))
+    ),
+    "BookingService.set_status": _with_booking(lambda c, a, w: c.booking.set_status(a.id, a.version, Status.ARRIVED)),
+    "BookingService.cancel": _with_booking(lambda c, a, w: c.booking.cancel(a.id, a.version, "unwell")),
+    "CalendarService.page": _with_booking(lambda c, a, w: c.calendar.page(local(MONDAY, 0), local(MONDAY, 23))),
+    "CalendarService.for_patient": _with_booking(lambda c, a, w: c.calendar.for_patient(a.patient_id)),
+    "CalendarService.get": _with_booking(lambda c, a, w: c.calendar.get(a.id)),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
