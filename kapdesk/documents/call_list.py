@@ -32,7 +32,7 @@ def call_list_pdf(
     printed_at: datetime,
 ) -> bytes:
     """The calls to make about `day`'s appointments. The one-call-per-patient rule is applied here too."""
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
 
     from kapdesk.documents import sheet_layout as sl
 
@@ -48,7 +48,7 @@ def call_list_pdf(
         rows += [_row(entry, zone, st) for entry in calls]
         widths = sl.column_widths(_WEIGHTS, sl.text_width(page_size))
         table = Table(rows, colWidths=widths, repeatRows=1)
-        table.setStyle(TableStyle(sl.table_style_commands(len(rows))))
+        table.setStyle(sl.table_style())
         story += [table, Spacer(0, 6), Paragraph(f"{len(calls)} call{'s' if len(calls) != 1 else ''}", st.small)]
     else:
         story.append(Paragraph("No calls to make", st.section))

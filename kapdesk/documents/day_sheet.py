@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from kapdesk.documents.sheet_layout import Styles
 
 # Time, patient, kind, room, clinicians, escort, status, check boxes: relative widths of the page's text width.
-_WEIGHTS = (50, 100, 62, 66, 78, 54, 50, 58)
+_WEIGHTS = (48, 100, 56, 73, 75, 61, 48, 58)
 _HEADERS = ("Time", "Patient", "Kind", "Room", "Clinicians", "Escort", "Status", "Check")
-_CANCELLED_WEIGHTS = (50, 100, 62, 66, 240)
+_CANCELLED_WEIGHTS = (48, 100, 56, 73, 242)
 _DOSING_CHECKS = ("Arrived", "Vitals", "Discharged")
 
 
@@ -36,7 +36,7 @@ def day_sheet_pdf(
     Cancelled appointments are listed after the working table, greyed and with their reason, without check
     boxes: nobody ticks them, but the desk can still answer "am I still booked?" and see which slots came free.
     """
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table
 
     from kapdesk.documents import sheet_layout as sl
 
@@ -54,7 +54,7 @@ def day_sheet_pdf(
         rows = [[Paragraph(h, st.header) for h in _HEADERS]]
         rows += [_row(a, zone, st) for a in active]
         table = Table(rows, colWidths=sl.column_widths(_WEIGHTS, width), repeatRows=1)
-        table.setStyle(TableStyle(sl.table_style_commands(len(rows))))
+        table.setStyle(sl.table_style())
         story.append(table)
     else:
         story.append(Paragraph("No appointments", st.section))
@@ -80,7 +80,7 @@ def _row(appointment: Appointment, zone: ZoneInfo, st: Styles) -> list[Flowable]
     elif appointment.escort_named:
         escort = "Escort: named"
     else:
-        escort = "<b>Escort: NOT NAMED</b>"
+        escort = "<b>Escort: NOT&nbsp;NAMED</b>"  # never split the warning itself
     start, end = clock(appointment.starts_at, zone), clock(appointment.ends_at, zone)
     patient = (
         f'<b>{text(appointment.patient_name)}</b><br/><font color="{MUTED_HEX}">{text(appointment.chart_number)}</font>'
@@ -98,9 +98,8 @@ def _row(appointment: Appointment, zone: ZoneInfo, st: Styles) -> list[Flowable]
 
 
 def _cancelled_table(cancelled: list[Appointment], zone: ZoneInfo, st: Styles, width: float) -> Flowable:
-    from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Paragraph, Table
 
     from kapdesk.documents import sheet_layout as sl
 
@@ -118,7 +117,5 @@ def _cancelled_table(cancelled: list[Appointment], zone: ZoneInfo, st: Styles, w
             ]
         )
     table = Table(rows, colWidths=sl.column_widths(_CANCELLED_WEIGHTS, width), repeatRows=1)
-    commands = sl.table_style_commands(1)  # no stripes: the block reads as set apart
-    commands.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.grey))
-    table.setStyle(TableStyle(commands))
+    table.setStyle(sl.table_style(striped=False, header_rule=sl.MUTED))  # plain grey: reads as set apart
     return table

@@ -20,7 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from kapdesk.documents.fonts import BOLD, REGULAR, register_fonts
 from kapdesk.domain.clinic_profile import ClinicProfile
@@ -41,7 +41,6 @@ class Styles:
     small: ParagraphStyle
     title: ParagraphStyle
     cell: ParagraphStyle
-    cell_bold: ParagraphStyle
     header: ParagraphStyle
     section: ParagraphStyle
 
@@ -54,7 +53,6 @@ def styles() -> Styles:
         small=ParagraphStyle("small", fontName=REGULAR, fontSize=8.5, leading=11, textColor=MUTED),
         title=ParagraphStyle("title", fontName=BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=8),
         cell=cell,
-        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=BOLD),
         header=ParagraphStyle("header", parent=cell, fontName=BOLD, fontSize=7.5, leading=9),
         section=ParagraphStyle("section", fontName=BOLD, fontSize=10, leading=13, spaceBefore=12, spaceAfter=4),
     )
@@ -208,17 +206,17 @@ def build_pdf(story: list[Flowable], *, page_size: str, title: str, printed: str
     return out.getvalue()
 
 
-def table_style_commands(rows: int) -> list[tuple[Any, ...]]:
-    """Header rule and light row stripes; horizontal rules only, so nothing joins across cells by accident."""
+def table_style(*, striped: bool = True, header_rule: colors.Color = colors.black) -> TableStyle:
+    """Horizontal rules only (LINEBELOW per row), so no rule can join across adjacent cells by accident."""
     commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, header_rule),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
-    if rows > 1:
+    if striped:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]))
-    return commands
+    return TableStyle(commands)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
@@ -94,3 +95,10 @@ def embedded_fonts(pdf: bytes) -> set[str]:
             if descriptor is not None and "/FontFile2" in descriptor.get_object():
                 found.add(str(font["/BaseFont"]).split("+", 1)[-1])
     return found
+
+
+def drawn_squares(pdf: bytes) -> int:
+    """Stroked, unfilled squares in the page drawings: the tick boxes (row stripes are filled, not stroked)."""
+    contents = (page.get_contents() for page in PdfReader(BytesIO(pdf)).pages)
+    data = "".join(c.get_data().decode("latin-1") for c in contents if c is not None)
+    return len(re.findall(r"(?<![\d.])([\d.]+) \1 re S", data))

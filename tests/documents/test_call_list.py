@@ -7,7 +7,7 @@ import re
 from kapdesk.documents.call_list import call_list_pdf
 from kapdesk.domain.appointments import Appointment, AppointmentKind, Status
 from kapdesk.domain.call_list import CallListEntry, call_list
-from tests.documents.samples import CLINIC, DAY, PRINTED, appointment, local, pdf_pages
+from tests.documents.samples import CLINIC, DAY, PRINTED, appointment, drawn_squares, local, pdf_pages
 
 
 def entry(a: Appointment, phone: str = "+15035550123", escort: str = "", escort_phone: str = "") -> CallListEntry:
@@ -47,8 +47,10 @@ def test_calls_are_in_time_order_then_by_name() -> None:
 def test_the_printed_list_applies_the_same_rule() -> None:
     first = appointment(1, patient_id=7, name="Wójcik, Łukasz", kind=AppointmentKind.DOSING, starts_at=local(DAY, 9))
     second = appointment(2, patient_id=7, name="Wójcik, Łukasz", starts_at=local(DAY, 14))
-    page = calls_pdf([entry(second), entry(first, escort="Anna Wójcik", escort_phone="+15035550188")])
+    pdf = call_list_pdf(CLINIC, DAY, [entry(second), entry(first, escort="Anna Wójcik")], printed_at=PRINTED)
+    (page,) = pdf_pages(pdf)
     assert page.count("Wójcik, Łukasz") == 1
+    assert drawn_squares(pdf) == 1  # one "Called" box
     assert "9:00 AM" in page and "2:00 PM" not in page
     assert re.search(r"(?<!\d)1 call(?!s)", page)
 

@@ -11,7 +11,16 @@ from pypdf import PdfReader
 
 from kapdesk.documents.day_sheet import day_sheet_pdf
 from kapdesk.domain.appointments import AppointmentKind, Status
-from tests.documents.samples import CLINIC, DAY, PRINTED, appointment, embedded_fonts, local, pdf_pages
+from tests.documents.samples import (
+    CLINIC,
+    DAY,
+    PRINTED,
+    appointment,
+    drawn_squares,
+    embedded_fonts,
+    local,
+    pdf_pages,
+)
 
 HEADING = "Dr Miriam Okafor"
 
@@ -72,7 +81,9 @@ def test_dosing_rows_show_whether_an_escort_is_named_other_kinds_do_not() -> Non
 def test_dosing_rows_get_three_boxes_others_one() -> None:
     dosing = appointment(1, kind=AppointmentKind.DOSING, starts_at=local(DAY, 9))
     prep = appointment(2, kind=AppointmentKind.PREPARATION, starts_at=local(DAY, 12))
-    (page,) = sheet([dosing, prep])
+    pdf = day_sheet_pdf(CLINIC, DAY, HEADING, [dosing, prep], printed_at=PRINTED)
+    (page,) = pdf_pages(pdf)
+    assert drawn_squares(pdf) == 4  # drawn, not a ☐ character the font might lack
     assert page.count("Arrived") == 2
     assert page.count("Vitals") == 1
     assert page.count("Discharged") == 1
