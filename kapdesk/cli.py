@@ -78,6 +78,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         dest="audit_command", metavar="ACTION", required=True
     )
     audit.add_parser("verify", help="check the whole hash chain; exit 0 if intact, 3 if not")
+
+    export = commands.add_parser("export", help="export data").add_subparsers(
+        dest="export_command", metavar="FORMAT", required=True
+    )
+    ics = export.add_parser("ics", help="the schedule as an iCalendar (.ics) file")
+    ics.add_argument("--clinician", metavar="USERNAME", help="only this clinician's appointments")
+    ics.add_argument(
+        "--from", dest="first", required=True, type=_iso_date, metavar="DATE", help="first day, YYYY-MM-DD"
+    )
+    ics.add_argument("--to", dest="last", required=True, type=_iso_date, metavar="DATE", help="last day, YYYY-MM-DD")
+    ics.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="where to write the .ics file")
+    ics.add_argument(
+        "--names", action="store_true", help="full patient names instead of initials (keep such files private)"
+    )
     return parser
 
 
@@ -98,6 +112,15 @@ def _role_names() -> list[str]:
     return ["admin", "prescriber", "nurse", "therapist", "front_desk"]
 
 
+def _iso_date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date; write it as YYYY-MM-DD") from None
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -113,6 +136,7 @@ def run(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> in
         "demo": _demo,
         "user": _user,
         "audit": _audit,
+        "export": _export,
     }
     try:
         return handlers[args.command](args, paths, choice)
@@ -238,3 +262,20 @@ def _audit(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) ->
     print(f"kapdesk: AUDIT TRAIL BROKEN{where}: {report.problem.message}", file=sys.stderr)
     print(f"  {report.events} events before it verified.", file=sys.stderr)
     return EXIT_TAMPERED
+
+
+def _export(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> int:
+    clinic = _open(paths, choice)
+    try:
+        data = clinic.schedule_print.export_ics(
+            args.first, args.last, clinician_username=args.clinician, include_names=args.names
+        )
+    finally:
+        clinic.close()
+    try:
+        args.output.write_bytes(data)
+    except OSError as error:
+        raise CommandError(f"can't write {args.output}: {error.strerror}") from error
+    events = data.count(b"BEGIN:VEVENT")
+    print(f"Wrote {events} appointments ({args.first} to {args.last}) to {args.output}.")
+    return 0

@@ -169,3 +169,47 @@ def test_audit_verify_names_the_first_bad_event_and_a_missing_key(tmp_path: Path
     (tmp_path / "config" / "audit.key").unlink()
     keyless = kapdesk(*data, "audit", "verify")
     assert keyless.returncode == 1 and "no audit key" in keyless.stderr
+
+
+def test_export_ics_writes_the_demo_schedule_with_initials_only(tmp_path: Path) -> None:
+    assert kapdesk("--data-dir", str(tmp_path), "demo", "--patients", "40").returncode == 0
+    out = tmp_path / "week.ics"
+    result = kapdesk(
+        "--data-dir", str(tmp_path), "export", "ics", "--from", "2026-11-01", "--to", "2026-12-31", "-o", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    events = data.count(b"BEGIN:VEVENT")
+    assert events > 10 and f"Wrote {events} appointments" in result.stdout
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+        last_names = [row[0] for row in db.execute("SELECT last_name FROM patients")]
+        uid = db.execute("SELECT uid FROM appointments ORDER BY starts_at DESC LIMIT 1").fetchone()[0]
+    text = data.decode()
+    assert f"UID:{uid}@kapdesk" in text
+    assert not [name for name in last_names if name in text]  # initials only, by default
+    mine = tmp_path / "mine.ics"
+    one = kapdesk(
+        "--data-dir", str(tmp_path), "export", "ics", "--clinician", "prescriber",
+        "--from", "2026-11-01", "--to", "2026-12-31", "-o", str(mine),
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr
+    assert 0 < mine.read_bytes().count(b"BEGIN:VEVENT") < events
+
+
+def test_export_ics_explains_bad_dates_and_unknown_clinicians(tmp_path: Path) -> None:
+    assert kapdesk("--data-dir", str(tmp_path), "demo", "--patients", "5").returncode == 0
+    out = str(tmp_path / "x.ics")
+    backwards = kapdesk(
+        "--data-dir", str(tmp_path), "export", "ics", "--from", "2026-12-02", "--to", "2026-12-01", "-o", out
+    )
+    assert backwards.returncode == 1 and "last day is before the first" in backwards.stderr
+    nobody = kapdesk(
+        "--data-dir", str(tmp_path), "export", "ics", "--clinician", "ghost",
+        "--from", "2026-12-01", "--to", "2026-12-02", "-o", out,
+    )  # fmt: skip
+    assert nobody.returncode == 1 and "no staff account “ghost”" in nobody.stderr
+    not_a_date = kapdesk(
+        "--data-dir", str(tmp_path), "export", "ics", "--from", "12/01/2026", "--to", "2026-12-02", "-o", out
+    )
+    assert not_a_date.returncode == 2 and "YYYY-MM-DD" in not_a_date.stderr
+    assert not (tmp_path / "x.ics").exists()

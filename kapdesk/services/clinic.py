@@ -25,6 +25,7 @@ from kapdesk.services.notes import NoteService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
 from kapdesk.services.readiness import ReadinessChecks
+from kapdesk.services.schedule_print import SchedulePrintService
 from kapdesk.services.schedule_setup import ScheduleSetupService
 from kapdesk.services.users import UserService
 from kapdesk.services.work import Work
@@ -50,6 +51,7 @@ class Clinic:
     schedule_setup: ScheduleSetupService
     booking: BookingService
     calendar: CalendarService
+    schedule_print: SchedulePrintService
     readiness: ReadinessChecks
     demo: DemoService
 
@@ -97,6 +99,7 @@ def open_clinic(
         schedule_setup=ScheduleSetupService(work),
         booking=BookingService(work, readiness),
         calendar=CalendarService(work, readiness),
+        schedule_print=SchedulePrintService(work),
         readiness=readiness,
         demo=DemoService(work, passwords),
     )
