@@ -27,6 +27,7 @@ from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
 from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.schedule_print import Selection
 from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up, sign_in_as
 from tests.schedule_world import MONDAY, World, build_world, draft, local
 
@@ -211,6 +212,11 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "CalendarService.page": _with_booking(lambda c, a, w: c.calendar.page(local(MONDAY, 0), local(MONDAY, 23))),
     "CalendarService.for_patient": _with_booking(lambda c, a, w: c.calendar.for_patient(a.patient_id)),
     "CalendarService.get": _with_booking(lambda c, a, w: c.calendar.get(a.id)),
+    "SchedulePrintService.day_sheet": _with_booking(
+        lambda c, a, w: c.schedule_print.day_sheet(MONDAY, Selection(room_id=a.room_id))
+    ),
+    "SchedulePrintService.call_list": _with_booking(lambda c, a, w: c.schedule_print.call_list(MONDAY)),
+    "SchedulePrintService.export_ics": _with_booking(lambda c, a, w: c.schedule_print.export_ics(MONDAY, MONDAY)),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
