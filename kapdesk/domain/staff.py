@@ -31,6 +31,7 @@ CLINICAL_ROLES = frozenset({Role.PRESCRIBER, Role.NURSE, Role.THERAPIST})
 @dataclass(frozen=True)
 class Clinician:
     id: int
+    username: str
     full_name: str
     credentials: str
     roles: frozenset[Role]

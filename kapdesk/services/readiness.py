@@ -35,7 +35,7 @@ class ReadinessChecks:
         self._providers[need] = provider
 
     def check(self, connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Readiness]:
-        dosing = [a for a in appointments if a.kind is AppointmentKind.DOSING]
+        dosing = [a for a in appointments if a.kind is AppointmentKind.DOSING and a.holds_time]
         if not dosing:
             return {}
         answers = [provider(connection, dosing) for provider in self._providers.values()]

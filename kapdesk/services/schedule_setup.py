@@ -192,10 +192,12 @@ def read_resources(connection: Connection) -> ScheduleResources:
     roles: dict[int, set[Role]] = {}
     for user_id, role in connection.execute(select(UserRole.user_id, UserRole.role)):
         roles.setdefault(user_id, set()).add(Role(role))
-    users = connection.execute(select(User.id, User.full_name, User.credentials, User.active).order_by(User.full_name))
+    users = connection.execute(
+        select(User.id, User.username, User.full_name, User.credentials, User.active).order_by(User.full_name)
+    )
     clinicians = tuple(
-        Clinician(id_, name, credentials, frozenset(roles.get(id_, ())), active)
-        for id_, name, credentials, active in users
+        Clinician(id_, username, name, credentials, frozenset(roles.get(id_, ())), active)
+        for id_, username, name, credentials, active in users
         if roles.get(id_, set()) & CLINICAL_ROLES
     )
     rooms = tuple(

@@ -100,6 +100,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     from kapdesk.domain.permissions import Permission
     from kapdesk.ui.admin import attach_admin
     from kapdesk.ui.patients.registry import PatientRegistry
+    from kapdesk.ui.schedule.area import attach_schedule
 
     registry = PatientRegistry(clinic.patients, bus, window.settings, clinic.notes)
     window.add_area(
@@ -124,6 +125,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     registry.find_action.triggered.connect(lambda: window.show_area("Patients"))
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
 
+    attach_schedule(window, clinic, bus)
     attach_admin(window, clinic, bus)
     window.loading.setText("")
     return registry
