@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -144,6 +145,27 @@ def test_a_drag_that_ends_where_it_began_asks_nothing(qtbot, make_canvas) -> Non
         drag(qtbot, canvas, point(0, 10, 30), point(0, 10, 31))  # a twitch, not a drag
 
 
+def test_a_refresh_from_another_computer_mid_drag_keeps_the_drag_unless_the_appointment_is_gone(
+    qtbot, make_canvas
+) -> None:  # type: ignore[no-untyped-def]
+    mine = appointment(1, utc(DAY, 10))
+    canvas = make_canvas([mine])
+
+    with qtbot.waitSignal(canvas.move_requested) as moved:
+        qtbot.mousePress(canvas, LEFT, pos=point(0, 10, 30))
+        qtbot.mouseMove(canvas, point(0, 12))
+        canvas.set_appointments([mine, appointment(2, utc(DAY, 15), clinicians=(2,))])
+        qtbot.mouseMove(canvas, point(0, 13, 30))
+        qtbot.mouseRelease(canvas, LEFT, pos=point(0, 13, 30))
+    assert moved.args == [1, "c1", utc(DAY, 13), utc(DAY, 14)]
+
+    with qtbot.assertNotEmitted(canvas.move_requested):
+        qtbot.mousePress(canvas, LEFT, pos=point(0, 10, 30))
+        qtbot.mouseMove(canvas, point(0, 12))
+        canvas.set_appointments([replace(mine, status=Status.CANCELLED)])
+        qtbot.mouseRelease(canvas, LEFT, pos=point(0, 12))
+
+
 def test_what_is_over_cannot_be_dragged_but_opens_on_double_click(qtbot, make_canvas) -> None:  # type: ignore[no-untyped-def]
     over = [
         appointment(1, utc(DAY, 9), status=Status.CANCELLED),
@@ -202,6 +224,13 @@ def test_t_and_page_keys_ask_the_screen_to_move(qtbot, make_canvas, key: Qt.Key,
         qtbot.keyClick(canvas, key)
 
     assert emitted.args == args
+
+
+def test_ctrl_t_is_left_to_the_window(qtbot, make_canvas) -> None:  # type: ignore[no-untyped-def]
+    canvas = make_canvas([])
+
+    with qtbot.assertNotEmitted(canvas.today_requested):
+        qtbot.keyClick(canvas, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
 
 
 def test_arrow_keys_walk_a_column_by_time_and_jump_to_the_nearest_across(qtbot, make_canvas) -> None:  # type: ignore[no-untyped-def]

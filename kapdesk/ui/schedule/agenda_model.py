@@ -14,7 +14,6 @@ from kapdesk.ui.widgets.rows_model import RowsTableModel
 
 APPOINTMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Date", "Time", "Patient", "Kind", "Clinicians", "Room", "Status", "Warning")
-WARNING_COLUMN = COLUMNS.index("Warning")
 
 
 class AgendaModel(RowsTableModel):
@@ -29,9 +28,6 @@ class AgendaModel(RowsTableModel):
             self._flags = dict(flags or {})
 
         self._replace(sorted(rows, key=lambda a: (a.starts_at, a.id)), keep_context)
-
-    def appointment_at(self, row: int) -> Appointment:
-        return self._rows[row]
 
     def row_of(self, appointment_id: int) -> int | None:
         return self._find(lambda a: a.id == appointment_id)

@@ -22,10 +22,11 @@ from PySide6.QtGui import (
     QPaintEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QApplication, QScrollArea, QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from kapdesk.domain.appointments import Appointment
 from kapdesk.ui.schedule import canvas_paint as paint
+from kapdesk.ui.schedule import canvas_scroll as scroll
 from kapdesk.ui.schedule import navigation
 from kapdesk.ui.schedule.canvas_drag import Drag, Mode, mode_at, movable
 from kapdesk.ui.schedule.layout import (
@@ -40,7 +41,7 @@ from kapdesk.ui.schedule.layout import (
     closed_minutes,
     local_minutes,
 )
-from kapdesk.ui.schedule.none_refs import none_kept_alive
+from kapdesk.ui.schedule.none_refs import keep_none_alive
 
 NOW_TICK_MS = 60_000
 
@@ -65,6 +66,7 @@ class CalendarCanvas(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        keep_none_alive()  # a paint makes thousands of Qt calls; see none_refs
         self._now = now
         self._hour_height = hour_height
         self._zone = ZoneInfo("UTC")
@@ -102,16 +104,24 @@ class CalendarCanvas(QWidget):
         self._cancel_drag()
         self._zone = zone
         self._open_spans = dict(open_spans)
-        self._grid = Grid(tuple(columns), first_hour, last_hour, self._column_width(len(columns)), self._hour_height)
+        self._grid = Grid(tuple(columns), first_hour, last_hour, hour_height=self._hour_height)
+        self._grid = self._fitted_grid()
         self._focus_column = self._focus_y = None
         self.setMinimumSize(self.sizeHint())
         self.updateGeometry()
         self._relayout()
 
     def set_appointments(self, appointments: list[Appointment]) -> None:
-        self._cancel_drag()
+        """New data, often a refresh because another computer booked: a drag in progress carries on."""
         self._appointments = list(appointments)
         self._relayout()
+        drag = self._drag
+        if drag is not None and drag.block is not None:
+            block = self._placement.block(drag.block.appointment.id, drag.block.column)
+            if block is not None and movable(block):
+                drag.block = block
+            else:
+                self._cancel_drag()
 
     def set_flags(self, flags: dict[int, str]) -> None:
         """Warnings by appointment id (a missing escort, a screening gap); a badge shows, the tooltip says why."""
@@ -124,7 +134,7 @@ class CalendarCanvas(QWidget):
         if self._selected is not None:
             block = self._blocks_of(self._selected)[0]
             self._set_focus_column(block.column)
-            self._scroll_to(block.rect)
+            scroll.scroll_into_view(self, self._grid, block.rect)
 
     def _set_selected(self, appointment_id: int | None) -> None:
         if appointment_id is not None and appointment_id not in self._placement.by_id:
@@ -157,9 +167,11 @@ class CalendarCanvas(QWidget):
 
     # -- layout ------------------------------------------------------------------------------------------
 
-    def _column_width(self, count: int) -> float:
+    def _fitted_grid(self) -> Grid:
         """Columns share the width they are given, never narrower than a readable minimum."""
-        return max(MIN_COLUMN_WIDTH, (self.width() - self._grid.left) / max(count, 1))
+        grid = self._grid
+        width = max(MIN_COLUMN_WIDTH, (self.width() - grid.left) / max(len(grid.columns), 1))
+        return Grid(grid.columns, grid.first_hour, grid.last_hour, width, self._hour_height)
 
     def _relayout(self) -> None:
         grid = self._grid
@@ -176,9 +188,10 @@ class CalendarCanvas(QWidget):
         self.update()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        width = self._column_width(len(self._grid.columns))
-        if width != self._grid.column_width:
-            self._grid = Grid(self._grid.columns, self._grid.first_hour, self._grid.last_hour, width, self._hour_height)
+        fitted = self._fitted_grid()
+        if fitted != self._grid:
+            self._cancel_drag()
+            self._grid = fitted
             self._relayout()
         super().resizeEvent(event)
 
@@ -190,17 +203,11 @@ class CalendarCanvas(QWidget):
         self._ticker.stop()
         super().hideEvent(event)
 
-    def _sticky_origin(self) -> QPoint:
-        """Where the header and hour gutter are drawn: the visible top-left when inside a scroll area."""
-        visible = self.visibleRegion().boundingRect()
-        return QPoint(max(visible.left(), 0), max(visible.top(), 0)) if not visible.isEmpty() else QPoint()
-
     def moveEvent(self, event: QMoveEvent) -> None:
         """Scrolling moves the widget under its viewport; the sticky header and gutter must follow."""
         for pos in (event.oldPos(), event.pos()):
-            left, top = max(-pos.x(), 0), max(-pos.y(), 0)
-            self.update(QRect(0, top, self.width(), int(self._grid.top) + 1))
-            self.update(QRect(left, 0, int(self._grid.left) + 1, self.height()))
+            for strip in scroll.sticky_strips(self, self._grid, pos):
+                self.update(strip)
         super().moveEvent(event)
 
     # -- painting ----------------------------------------------------------------------------------------
@@ -220,7 +227,7 @@ class CalendarCanvas(QWidget):
         today, minute = self._today()
         if minute is not None:
             paint.paint_now(p, grid, today, minute)
-        origin = self._sticky_origin()
+        origin = scroll.sticky_origin(self)
         paint.paint_gutter(p, grid, origin.x(), self._fonts, region.boundingRect())
         focus = self._focus_column if self.hasFocus() else None
         paint.paint_header(p, grid, origin.y(), origin.x(), self._fonts, today, focus)
@@ -236,19 +243,14 @@ class CalendarCanvas(QWidget):
 
     # -- mouse -------------------------------------------------------------------------------------------
 
-    def _block_at(self, pos: QPoint) -> Block | None:
-        origin = self._sticky_origin()
-        if pos.y() < origin.y() + self._grid.top or pos.x() < origin.x() + self._grid.left:
-            return None  # under the header or the hour gutter
-        return self._placement.at(pos.x(), pos.y())
+    def _in_body(self, pos: QPoint) -> bool:
+        """Not under the sticky header or hour gutter, and not below the last hour."""
+        origin = scroll.sticky_origin(self)
+        beyond = pos.y() < origin.y() + self._grid.top or pos.x() < origin.x() + self._grid.left
+        return not beyond and pos.y() < self._grid.height
 
-    def _empty_column_at(self, pos: QPoint) -> int | None:
-        origin = self._sticky_origin()
-        if pos.y() < origin.y() + self._grid.top or pos.x() < origin.x() + self._grid.left:
-            return None
-        if pos.y() >= self._grid.height:
-            return None
-        return self._grid.column_at(pos.x())
+    def _block_at(self, pos: QPoint) -> Block | None:
+        return self._placement.at(pos.x(), pos.y()) if self._in_body(pos) else None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -260,7 +262,7 @@ class CalendarCanvas(QWidget):
             self._set_selected(block.appointment.id)
             self._set_focus_column(block.column)
             self._drag = Drag.edit(self._grid, block, pos.y()) if movable(block) else None
-        elif (column := self._empty_column_at(pos)) is not None:
+        elif self._in_body(pos) and (column := self._grid.column_at(pos.x())) is not None:
             self._set_selected(None)
             self._set_focus_column(column)
             self._drag = Drag.create(self._grid, column, pos.y())
@@ -330,11 +332,6 @@ class CalendarCanvas(QWidget):
             self._drag = None
 
     def event(self, event: QEvent) -> bool:
-        # Every event (paint, mouse, keys) goes through here, with its thousands of Qt calls.
-        with none_kept_alive():
-            return self._event(event)
-
-    def _event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             assert isinstance(event, QHelpEvent)
             block = self._block_at(event.pos())
@@ -354,8 +351,8 @@ class CalendarCanvas(QWidget):
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self._selected is not None:
                 self.open_requested.emit(self._selected)
-        elif key == Qt.Key.Key_T:
-            self.today_requested.emit()
+        elif key == Qt.Key.Key_T and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self.today_requested.emit()  # plain T only: Ctrl+T and the like belong to the window
         elif key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             self.navigate.emit(-1 if key == Qt.Key.Key_PageUp else 1)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
@@ -363,7 +360,7 @@ class CalendarCanvas(QWidget):
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             self._step_across(-1 if key == Qt.Key.Key_Left else 1)
         elif key == Qt.Key.Key_Home:
-            self._scroll_to_start()
+            scroll.scroll_to_top(self, self._grid, navigation.start_y(self._placement, self._closed))
         else:
             super().keyPressEvent(event)
 
@@ -377,7 +374,7 @@ class CalendarCanvas(QWidget):
 
     def _step_across(self, delta: int) -> None:
         # From nothing selected: the time last selected, else the top of what is in view.
-        y = self._focus_y if self._focus_y is not None else self._sticky_origin().y() + self._grid.top
+        y = self._focus_y if self._focus_y is not None else scroll.sticky_origin(self).y() + self._grid.top
         step = navigation.step_across(self._placement, self._current(), self._focus_column, delta, y)
         if step is None:
             return
@@ -398,25 +395,6 @@ class CalendarCanvas(QWidget):
             self._focus_column = column
             self.update(self._header_strip())
 
-    def _scroll_to_start(self) -> None:
-        area = self._scroll_area()
-        if area is not None:  # just under the sticky header
-            y = navigation.start_y(self._placement, self._closed)
-            area.verticalScrollBar().setValue(int(y - self._grid.top - self._hour_height / 4))
-
-    def _scroll_to(self, rect: Rect) -> None:
-        area = self._scroll_area()
-        if area is not None:
-            x, y, w, h = rect
-            # The margins keep the block clear of the sticky header and gutter.
-            margin_x, margin_y = int(w / 2 + self._grid.left), int(h / 2 + self._grid.top)
-            area.ensureVisible(int(x + w / 2), int(y + h / 2), margin_x, margin_y)
-
-    def _scroll_area(self) -> QScrollArea | None:
-        viewport = self.parentWidget()
-        area = viewport.parentWidget() if viewport is not None else None
-        return area if isinstance(area, QScrollArea) else None
-
     def focusInEvent(self, event: QFocusEvent) -> None:
         self.update(self._header_strip())  # the focus column's underline shows only with focus
         super().focusInEvent(event)
@@ -426,7 +404,7 @@ class CalendarCanvas(QWidget):
         super().focusOutEvent(event)
 
     def _header_strip(self) -> QRect:
-        return QRect(0, self._sticky_origin().y(), self.width(), int(self._grid.top) + 1)
+        return QRect(0, scroll.sticky_origin(self).y(), self.width(), int(self._grid.top) + 1)
 
     # -- helpers -----------------------------------------------------------------------------------------
 

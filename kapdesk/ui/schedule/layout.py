@@ -101,8 +101,13 @@ def snap(minutes: float, step: int = SNAP_MINUTES) -> int:
 
 def local_minutes(instant: datetime, day: date, zone: ZoneInfo) -> float:
     """Wall-clock minutes from the local midnight starting `day` (negative before it, over 1440 after it)."""
+    local_day, minute = _wall_clock(instant, zone)
+    return (local_day - day).days * DAY_MINUTES + minute
+
+
+def _wall_clock(instant: datetime, zone: ZoneInfo) -> tuple[date, float]:
     local = instant.astimezone(zone)
-    return (local.date() - day).days * DAY_MINUTES + local.hour * 60 + local.minute + local.second / 60
+    return local.date(), local.hour * 60 + local.minute + local.second / 60
 
 
 def to_utc(day: date, minutes: float, zone: ZoneInfo) -> datetime:
@@ -161,17 +166,19 @@ class Placement:
     def __init__(self, grid: Grid, appointments: Iterable[Appointment], zone: ZoneInfo) -> None:
         self.grid = grid
         entries: list[list[_Entry]] = [[] for _ in grid.columns]
-        days = {column.day for column in grid.columns}
         for appointment in appointments:
-            starts = {day: local_minutes(appointment.starts_at, day, zone) for day in days}
-            ends = {day: local_minutes(appointment.ends_at, day, zone) for day in days}
+            # One conversion per instant; each column's day is then a whole number of days away.
+            start_day, start_minute = _wall_clock(appointment.starts_at, zone)
+            end_day, end_minute = _wall_clock(appointment.ends_at, zone)
+            free_day, free_minute = _wall_clock(appointment.room_free_at, zone)
             for index, column in enumerate(grid.columns):
-                start, end = starts[column.day], ends[column.day]
+                start = (start_day - column.day).days * DAY_MINUTES + start_minute
+                end = (end_day - column.day).days * DAY_MINUTES + end_minute
                 if end <= grid.first_minute or start >= grid.last_minute or not column.shows(appointment):
                     continue
                 busy_until = end
                 if column.room_id is not None and appointment.holds_time:
-                    busy_until = max(end, local_minutes(appointment.room_free_at, column.day, zone))
+                    busy_until = max(end, (free_day - column.day).days * DAY_MINUTES + free_minute)
                 entries[index].append(_Entry(appointment, start, end, busy_until))
         self.columns = [self._lanes(index, column_entries) for index, column_entries in enumerate(entries)]
         self._tops = [[block.y for block in blocks] for blocks in self.columns]
