@@ -61,8 +61,14 @@ class Readiness:
 
 
 def describe(requirement: Requirement) -> str:
-    words = {State.MET: "has", State.MISSING: "lacks", State.NOT_TRACKED: "not yet recorded in kapdesk:"}
-    text = f"{words[requirement.state]} {requirement.need.label}"
+    need = requirement.need.label
+    match requirement.state:
+        case State.MET:
+            text = f"has {need}"
+        case State.MISSING:
+            text = f"lacks {need}"
+        case _:
+            text = f"{need}: not yet recorded in kapdesk"
     return f"{text} ({requirement.detail})" if requirement.detail else text
 
 

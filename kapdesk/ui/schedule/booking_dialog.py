@@ -108,7 +108,7 @@ class BookingDialog(QDialog):
         self.problem = QLabel(wordWrap=True)
         self.problem.setStyleSheet(PROBLEM_STYLE)
         self.problem.hide()
-        self.slot_buttons = QHBoxLayout()
+        self.slot_buttons = QVBoxLayout()  # one free slot per line: day, time and room stay readable
         self.reason = QLineEdit(placeholderText="Why book it anyway? (kept with the appointment)")
         self.reason.setAccessibleName("Reason for booking outside hours")
         self.reason.hide()
@@ -199,7 +199,8 @@ class BookingDialog(QDialog):
         rooms = {r.id: r.name for r in self.fields.resources.rooms}
         for slot in error.suggestions:
             start = slot.starts_at.astimezone(zone)
-            button = QPushButton(f"{start:%a %m/%d %H:%M} · {rooms.get(slot.room_id, '')}")
+            button = QPushButton(f"Take {start:%a %m/%d at %H:%M} in {rooms.get(slot.room_id, '')}")
+            button.setStyleSheet("text-align: left; padding: 3px 8px;")
             button.clicked.connect(lambda _=False, s=slot: self._take(s.starts_at, s.room_id))
             self.slot_buttons.addWidget(button)
 

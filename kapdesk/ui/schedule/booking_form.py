@@ -223,8 +223,9 @@ class BookingFields:
         for room in self.resources.rooms:
             if room.active and room.kind.value == kind.room_kind:
                 self.room.addItem(room.name, room.id)
-        if current is not None:
-            self._set_room(current)
+        index = self.room.findData(current)
+        if index >= 0:  # the room chosen before still suits this kind of appointment
+            self.room.setCurrentIndex(index)
         self._end_from_duration()
 
     def _start_changed(self, new: QTime) -> None:
