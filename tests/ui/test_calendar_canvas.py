@@ -394,7 +394,7 @@ def test_the_agenda_lists_appointments_by_time_in_the_clinic_s_zone_with_their_w
         ],
         ["11/17/2026", "14:00–15:00", "Patient2, Pat", "Dosing", "Clinician 1, Clinician 2", "Room 1", "Cancelled", ""],
     ]
-    assert model.index(1, 0).data(APPOINTMENT_ROLE) is later
+    assert model.index(1, 0).data(APPOINTMENT_ROLE) is later is model.appointment_at(1)
     assert model.row_of(2) == 1
 
 

@@ -29,6 +29,9 @@ class AgendaModel(RowsTableModel):
 
         self._replace(sorted(rows, key=lambda a: (a.starts_at, a.id)), keep_context)
 
+    def appointment_at(self, row: int) -> Appointment:
+        return self._rows[row]
+
     def row_of(self, appointment_id: int) -> int | None:
         return self._find(lambda a: a.id == appointment_id)
 

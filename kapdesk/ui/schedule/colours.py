@@ -40,7 +40,7 @@ NOW_LINE = QColor("#d93025")
 SELECTION = QColor("#1a4fb8")
 ARRIVED = QColor("#2e8b3e")
 WARNING = QColor("#d9480f")
-GHOST_FILL = QColor(26, 79, 184, 48)
+GHOST_FILL = QColor(226, 236, 253, 220)  # nearly opaque: its new times must read over what is beneath
 GHOST_EDGE = QColor("#1a4fb8")
 
 
