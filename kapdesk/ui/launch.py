@@ -101,6 +101,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     from kapdesk.ui.admin import attach_admin
     from kapdesk.ui.patients.registry import PatientRegistry
     from kapdesk.ui.schedule.area import attach_schedule
+    from kapdesk.ui.schedule.patient_appointments import PatientAppointments
 
     registry = PatientRegistry(clinic.patients, bus, window.settings, clinic.notes)
     window.add_area(
@@ -126,6 +127,9 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
 
     attach_schedule(window, clinic, bus)
+    registry.appointments_tab = lambda patient_id: PatientAppointments(
+        clinic.calendar, clinic.schedule_setup.availability().time_zone, patient_id, bus
+    )
     attach_admin(window, clinic, bus)
     window.loading.setText("")
     return registry

@@ -14,9 +14,11 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
 
 from kapdesk.domain.appointments import Status
+from kapdesk.domain.changes import Changes
 from kapdesk.services.clinic import Clinic
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.schedule import screen as screen_module
+from kapdesk.ui.schedule.agenda_model import APPOINTMENT_ROLE
 from kapdesk.ui.schedule.booking_dialog import BookingDialog
 from kapdesk.ui.schedule.screen import ScheduleScreen
 from tests.schedule_world import MONDAY, ZONE, World, build_world, draft, local
@@ -200,3 +202,19 @@ def test_the_week_view_shows_one_clinicians_seven_days(qtbot, screen, world, sql
     assert {c.clinician_id for c in columns} == {world.clinicians["nurse"]}
     (block,) = [b for blocks in screen.canvas.placement.by_id.values() for b in blocks]
     assert columns[block.column].day == MONDAY + timedelta(days=2)
+
+
+def test_the_chart_lists_the_patients_appointments(qtbot, window, world, sqlite_clinic) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.conftest import registry_of
+
+    sqlite_clinic.booking.book(draft(world, local(MONDAY, 9), patient=1))
+    sqlite_clinic.booking.book(draft(world, local(MONDAY + timedelta(days=7), 9), patient=1))
+    chart = registry_of(window).open_chart(world.patients[1])
+    tab = next(chart.tabs.widget(i) for i in range(chart.tabs.count()) if chart.tabs.tabText(i) == "&Appointments")
+    chart.tabs.setCurrentWidget(tab)
+    assert tab.model.rowCount() == 2
+    assert tab.model.index(0, 0).data(APPOINTMENT_ROLE).starts_at == local(MONDAY, 9)
+    sqlite_clinic.booking.book(draft(world, local(MONDAY + timedelta(days=14), 9), patient=1))
+    window.findChild(ChangeBus).publish(Changes(appointments=frozenset({1})))
+    assert tab.model.rowCount() == 3
+    chart.close()

@@ -46,9 +46,11 @@ class PatientChart(QWidget):
         edit: Callable[[PatientRecord], object] | None,
         notes: NoteService | None = None,
         actor: Actor | None = None,
+        appointments: Callable[[int], QWidget] | None = None,
     ) -> None:
         """`edit` opens the form on this patient; None when the user may only look. The Notes tab appears for
-        staff who may see clinical notes (or keep private psychotherapy notes)."""
+        staff who may see clinical notes (or keep private psychotherapy notes). `appointments` makes the
+        Appointments tab for those who may see the schedule."""
         super().__init__(None, Qt.WindowType.Window)
         self.patient_id = patient_id
         self._service = service
@@ -76,6 +78,8 @@ class PatientChart(QWidget):
         if notes is not None and actor is not None and may_see_notes(actor):
             self.notes = NotesPanel(notes, patient_id, actor, bus, settings)
             self.tabs.addTab(self.notes, "&Notes")
+        if appointments is not None:
+            self.tabs.addTab(appointments(patient_id), "&Appointments")
 
         layout = QVBoxLayout(self)
         layout.addLayout(header_top)

@@ -54,6 +54,8 @@ class PatientRegistry(QWidget):
         self._may_edit = False
         self.charts: dict[int, PatientChart] = {}
         self.editor: PatientEditor | None = None
+        # Makes a chart's Appointments tab; set by the window when the schedule is attached.
+        self.appointments_tab: Callable[[int], QWidget] | None = None
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a patient: name, chart no., date of birth or phone   (Ctrl+F)")
@@ -247,7 +249,17 @@ class PatientRegistry(QWidget):
         chart = self.charts.get(patient_id)
         if chart is None:
             edit = self._edit_record if self._may_edit else None
-            chart = PatientChart(self._service, self._bus, self._settings, patient_id, edit, self._notes, self._actor)
+            schedule = self._actor is not None and self._actor.may(Permission.VIEW_SCHEDULE)
+            chart = PatientChart(
+                self._service,
+                self._bus,
+                self._settings,
+                patient_id,
+                edit,
+                self._notes,
+                self._actor,
+                self.appointments_tab if schedule else None,
+            )
             chart.destroyed.connect(lambda _=None, pid=patient_id: self.charts.pop(pid, None))
             self.charts[patient_id] = chart
         chart.show()

@@ -41,7 +41,7 @@ from kapdesk.services.schedule_setup import ScheduleResources
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.pdf_output import deliver_pdf
 from kapdesk.ui.schedule import view_state as views
-from kapdesk.ui.schedule.agenda_model import AgendaModel
+from kapdesk.ui.schedule.agenda_model import APPOINTMENT_ROLE, AgendaModel
 from kapdesk.ui.schedule.booking_dialog import BookingDialog
 from kapdesk.ui.schedule.canvas import CalendarCanvas
 from kapdesk.ui.schedule.export_dialog import ExportDialog
@@ -108,7 +108,7 @@ class ScheduleScreen(QWidget):
         self.agenda.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.agenda.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.agenda.horizontalHeader().setStretchLastSection(True)
-        self.agenda.doubleClicked.connect(lambda index: self.open(self.agenda_model.appointment_at(index.row()).id))
+        self.agenda.doubleClicked.connect(lambda index: self.open(index.data(APPOINTMENT_ROLE).id))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.agenda)
