@@ -18,11 +18,12 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kapdesk.db.engine import Database
 from kapdesk.services.booking import NOTIFY_CHANNEL
 
 if TYPE_CHECKING:
     import psycopg
+
+    from kapdesk.db.engine import Database
 
 log = logging.getLogger("kapdesk.schedule_feed")
 
@@ -66,44 +67,49 @@ class ScheduleFeed:
             _, from_url = database.engine.dialect.create_connect_args(database.engine.url)
             # Autocommit: notifications reach a session only between its transactions.
             self._connect_args = DEFAULT_OPTIONS | from_url | {"autocommit": True}
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self._waker: tuple[socket.socket, socket.socket] | None = None
+        self._current: _Listening | None = None
 
     def start(self, listener: Listener) -> None:
         """Begin listening in the background; returns at once (connecting may take a moment, or the server may
         be away). A no-op on SQLite."""
         if not self.live:
             return
-        if self._thread is not None:
+        if self._current is not None:
             raise RuntimeError("the schedule feed is already running")
-        self._stopping.clear()
-        self._waker = socket.socketpair()  # a socket, not a pipe: select() on Windows takes only sockets
-        self._thread = threading.Thread(
-            target=self._run, args=(listener, self._waker[1]), name="kapdesk schedule feed", daemon=True
-        )
-        self._thread.start()
+        self._current = _Listening(self._connect_args, listener)
 
     def stop(self) -> None:
         """Stop listening and close the connection. Returns within STOP_WAIT seconds; the listener is not called
         after it returns. Harmless when not running."""
-        thread, waker = self._thread, self._waker
-        if thread is None or waker is None:
-            return
-        self._stopping.set()
-        with contextlib.suppress(OSError):  # the thread may already be gone
-            waker[0].send(b"x")  # wakes the thread's select() at once
-        thread.join(STOP_WAIT)  # a connect in progress may outlast this; the thread then closes and ends alone
-        waker[0].close()
-        self._thread = self._waker = None
+        current, self._current = self._current, None
+        if current is not None:
+            current.stop()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._current is not None and self._current.thread.is_alive()
 
-    # -- the thread ----------------------------------------------------------------------------------------
 
-    def _run(self, listener: Listener, wake: socket.socket) -> None:
+class _Listening:
+    """One start-to-stop run of the feed, with its own stop flag: a run still finishing a connection attempt
+    after stop() returned can't be revived by the next start()."""
+
+    def __init__(self, connect_args: dict[str, Any], listener: Listener) -> None:
+        self._connect_args = connect_args
+        self._listener = listener
+        self._stopping = threading.Event()
+        self._wake_up, self._woken = socket.socketpair()  # sockets, not a pipe: Windows select() takes only sockets
+        self.thread = threading.Thread(target=self._run, name="kapdesk schedule feed", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with contextlib.suppress(OSError):  # the thread may already be gone
+            self._wake_up.send(b"x")  # ends the thread's select() at once
+        self.thread.join(STOP_WAIT)  # a connect in progress may outlast this; the thread then closes and ends alone
+        self._wake_up.close()
+
+    def _run(self) -> None:
         import psycopg  # here, not at import: start-up cost, and SQLite installations never need it
 
         attempt = 0
@@ -114,8 +120,8 @@ class ScheduleFeed:
                         connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                         log.info("schedule feed: listening for other computers' bookings")
                         attempt = 0
-                        self._deliver(listener, EVERYTHING)
-                        self._serve(connection, listener, wake)
+                        self._deliver(EVERYTHING)
+                        self._serve(connection)
                 except (psycopg.Error, OSError) as error:
                     if self._stopping.is_set():
                         break
@@ -128,22 +134,22 @@ class ScheduleFeed:
                     )
                     self._stopping.wait(delay)
         finally:
-            wake.close()
+            self._woken.close()
 
-    def _serve(self, connection: psycopg.Connection[Any], listener: Listener, wake: socket.socket) -> None:
+    def _serve(self, connection: psycopg.Connection[Any]) -> None:
         """Wait for the server or for stop(); raises psycopg.Error (or OSError) when the connection is lost."""
         while not self._stopping.is_set():
-            readable, _, _ = select.select([connection.fileno(), wake], [], [])
-            if wake in readable:
+            readable, _, _ = select.select([connection.fileno(), self._woken], [], [])
+            if self._woken in readable:
                 return
             for notify in connection.notifies(timeout=0):  # reads what arrived; raises if the server went away
                 if notify.channel == NOTIFY_CHANNEL and (ids := parse_ids(notify.payload)):
-                    self._deliver(listener, ids)
+                    self._deliver(ids)
 
-    def _deliver(self, listener: Listener, ids: frozenset[int]) -> None:
+    def _deliver(self, ids: frozenset[int]) -> None:
         if self._stopping.is_set():
             return
         try:
-            listener(ids)
+            self._listener(ids)
         except Exception:  # one listener's bug must not end live refresh for the rest of the day
             log.exception("schedule feed: the listener failed")
