@@ -147,7 +147,7 @@ def test_a_refused_booking_sends_nothing(clinic: Clinic, world: World, feed) -> 
     assert heard.nothing_within(1.0)
 
 
-def test_stop_is_prompt_closes_the_connection_and_silences_the_listener(clinic: Clinic, world: World, feed) -> None:
+def test_stop_is_prompt_closes_the_connection_and_a_new_start_listens_again(clinic: Clinic, world: World, feed) -> None:
     heard = Heard()
     feed.start(heard)
     heard.wait_listening()
@@ -165,6 +165,11 @@ def test_stop_is_prompt_closes_the_connection_and_silences_the_listener(clinic: 
     clinic.booking.book(draft(world, local(MONDAY, 9)))
     assert heard.nothing_within(0.5)
     feed.stop()  # twice is harmless
+
+    feed.start(heard)  # the calendar opened again
+    heard.wait_listening()
+    booked = clinic.booking.book(draft(world, local(MONDAY, 12))).value[0]
+    assert heard.next(DELIVERY_LIMIT)[1] == {booked.id}
 
 
 def test_the_feed_reconnects_after_its_connection_is_killed(clinic: Clinic, world: World, feed) -> None:
