@@ -12,6 +12,7 @@ from kapdesk.domain.access import Actor
 from kapdesk.domain.permissions import Permission
 from kapdesk.ui.admin.audit_screen import AuditTrailScreen
 from kapdesk.ui.admin.clinic_screen import ClinicScreen
+from kapdesk.ui.admin.schedule_setup import ScheduleSetupPage
 from kapdesk.ui.admin.staff_screen import StaffScreen
 from kapdesk.ui.changes import ChangeBus
 
@@ -27,15 +28,18 @@ class AdminArea(QTabWidget):
         self.clinic_screen = ClinicScreen(clinic.admin)
         self.staff = StaffScreen(clinic.users, settings, lambda: _time_zone(clinic))
         self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
+        self.schedule_setup = ScheduleSetupPage(clinic.schedule_setup, bus, settings)
         self.addTab(self.audit, "Audit trail")
         self.addTab(self.staff, "Staff accounts")
         self.addTab(self.clinic_screen, "Clinic && settings")
+        self.addTab(self.schedule_setup, "Schedule set-up")
         self.setDocumentMode(True)
 
         self.audit_action = QAction("Audit &trail", self)
         self.export_action = QAction("E&xport audit trail…", self)
         self.verify_action = QAction("&Verify audit chain", self)
         self.clinic_action = QAction("&Clinic profile && settings", self)
+        self.schedule_action = QAction("&Schedule set-up", self)
         self.audit_action.triggered.connect(lambda: self.show_tab(self.audit))
         self.export_action.triggered.connect(lambda: (self.show_tab(self.audit), self.audit.export_csv()))
         self.verify_action.triggered.connect(lambda: (self.show_tab(self.audit), self.audit.verify()))
@@ -43,14 +47,17 @@ class AdminArea(QTabWidget):
         for action in (staff.add_action, staff.edit_action, staff.toggle_action, staff.reset_action):
             action.triggered.connect(lambda *_: self.show_tab(self.staff))
         self.clinic_action.triggered.connect(lambda: self.show_tab(self.clinic_screen))
+        self.schedule_action.triggered.connect(lambda: self.show_tab(self.schedule_setup))
         # Staff and time zone changes show up in the trail's filters and times the next time it is listed.
         self.clinic_screen.saved.connect(self.staff.refresh)
+        self.clinic_screen.saved.connect(self.schedule_setup.invalidate)  # the time zone hours are shown in
         self.staff.listed.connect(self.audit.filters.set_users)
 
     # -- sessions (MainWindow calls these when someone signs in or out) -----------------------------
 
     def session_started(self, actor: Actor) -> None:
         """Each tab reads afresh for the new user: the one in view now, the others when opened."""
+        self.setTabVisible(self.indexOf(self.schedule_setup), actor.may(Permission.SET_UP_SCHEDULE))
         for screen in self.screens:
             screen.invalidate()
 
@@ -59,8 +66,8 @@ class AdminArea(QTabWidget):
             screen.forget()
 
     @property
-    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen]:
-        return self.audit, self.staff, self.clinic_screen
+    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen, ScheduleSetupPage]:
+        return self.audit, self.staff, self.clinic_screen, self.schedule_setup
 
     def show_tab(self, page: QWidget) -> None:
         self.setCurrentWidget(page)
@@ -81,6 +88,7 @@ class AdminArea(QTabWidget):
             self.staff.reset_action,
             None,
             self.clinic_action,
+            self.schedule_action,
         ]
 
 
