@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from kapdesk.ui.none_refs import keep_none_alive
 from tests.helpers import TODAY, open_test_clinic, set_up
 from tests.pg_server import PostgresServer
 
 __all__ = ["TODAY"]
 
 _names = itertools.count()
+keep_none_alive()  # the suite makes millions of Qt calls in one process; see kapdesk/ui/none_refs.py
 
 
 @pytest.fixture(scope="session")

@@ -121,6 +121,20 @@ def hours_warnings(
     return warnings
 
 
+LONGEST_TIME_OFF = timedelta(days=366)
+
+
+def check_time_off(starts_at: datetime, ends_at: datetime) -> list[FieldError]:
+    """Time off may run for days or weeks (a holiday), unlike an appointment."""
+    if ends_at < starts_at:
+        return [FieldError("end", "The end is before the start.")]
+    if ends_at == starts_at:
+        return [FieldError("end", "The time off has no length: the end is the same as the start.")]
+    if ends_at - starts_at > LONGEST_TIME_OFF:
+        return [FieldError("end", "Enter time off a year at a time at most.")]
+    return []
+
+
 def validate_hours(days: dict[int, tuple[time, time]]) -> list[FieldError]:
     errors = []
     for weekday, (opens, closes) in sorted(days.items()):

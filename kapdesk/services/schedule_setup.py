@@ -19,11 +19,11 @@ from kapdesk.db.models import (
     UserRole,
     WorkingHoursRow,
 )
-from kapdesk.domain.appointments import AppointmentKind, AppointmentType, Route, check_times
+from kapdesk.domain.appointments import AppointmentKind, AppointmentType, Route
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.errors import FieldError, NotFound, ValidationFailed
-from kapdesk.domain.opening_hours import Availability, TimeOff, WeeklyHours, validate_hours
+from kapdesk.domain.opening_hours import Availability, TimeOff, WeeklyHours, check_time_off, validate_hours
 from kapdesk.domain.permissions import Permission
 from kapdesk.domain.rooms import RoomInfo, RoomKind, check_room_name
 from kapdesk.domain.staff import CLINICAL_ROLES, Clinician, Role
@@ -164,10 +164,7 @@ class ScheduleSetupService:
 
     @audited(Action.CREATE)
     def add_time_off(self, user_id: int, starts_at: datetime, ends_at: datetime, reason: str) -> Outcome[TimeOff]:
-        errors = [
-            FieldError(e.field, e.message.replace("appointment", "time off")) for e in check_times(starts_at, ends_at)
-        ]
-        _raise(errors)
+        _raise(check_time_off(starts_at, ends_at))
         with self._unit() as unit:
             _get(unit.session, User, user_id, "staff member")
             row = TimeOffRow(user_id=user_id, starts_at=starts_at, ends_at=ends_at, reason=reason.strip()[:120])

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.crash import install_crash_handler
 from kapdesk.ui.main_window import MainWindow
+from kapdesk.ui.none_refs import keep_none_alive
 from kapdesk.ui.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class LaunchPlan:
 
 
 def run_gui(plan: LaunchPlan) -> int:
+    keep_none_alive()  # before any Qt call: PySide6 6.12.0 on Python 3.11 spends None's references (none_refs)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("kapdesk")
     app.setApplicationDisplayName("kapdesk")

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("kapdesk — demo clinic" if is_demo else "kapdesk")
         self._areas: dict[str, _Area] = {}
         # Plain callbacks rather than Qt signals: emitting a custom signal from closeEvent crashed PySide 6.12
-        # at interpreter exit (a refcount error while collecting) in long test runs.
+        # at interpreter exit in long test runs (likely the None refcount bug that ui/none_refs.py guards).
         self.before_close: list[Callable[[], object]] = []  # a locked session closes its hidden windows here
         self.after_close: list[Callable[[], object]] = []  # the window really closes: the session ends
         # Who reopens a kept draft of each kind ("patient": the registry); filled as areas are attached.

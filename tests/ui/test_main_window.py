@@ -17,11 +17,12 @@ def test_status_bar_names_the_database_in_use(window: MainWindow, sqlite_clinic:
 
 
 def test_only_working_areas_are_listed_and_each_has_real_actions(window: MainWindow) -> None:
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Patients", "Admin"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["Patients", "Schedule", "Admin"]
     menus = [a.text() for a in window.menuBar().actions() if a.isVisible()]
-    assert menus == ["&File", "&Session", "&Patients", "&Admin", "&Help"]
-    for action in window.area_menus["Patients"].actions():
-        assert action.isSeparator() or action.receivers("2triggered()") > 0 or action.isCheckable()
+    assert menus == ["&File", "&Session", "&Patients", "&Schedule", "&Admin", "&Help"]
+    for area in ("Patients", "Schedule"):
+        for action in window.area_menus[area].actions():
+            assert action.isSeparator() or action.receivers("2triggered()") > 0 or action.isCheckable()
 
 
 def test_ctrl_f_focuses_patient_search_from_anywhere(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

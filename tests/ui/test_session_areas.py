@@ -26,14 +26,14 @@ def test_front_desk_never_sees_the_admin_area_and_each_sign_in_decides_again(  #
     add_user(sqlite_clinic, "kim", Role.FRONT_DESK)
     window = session.window
     sign_in(qtbot, session, ADMIN)
-    assert shown_areas(window) == ["Patients", "Admin"]
+    assert shown_areas(window) == ["Patients", "Schedule", "Admin"]
     window.show_area("Admin")
-    assert window.pages.currentIndex() == 2  # the admin leaves the Admin area open
+    assert window.pages.currentIndex() == 3  # the admin leaves the Admin area open
 
     session.switch_action.trigger()
     sign_in(qtbot, session, "kim")
-    assert shown_areas(window) == ["Patients"]
-    assert shown_menus(window) == ["&File", "&Session", "&Patients", "&Help"]
+    assert shown_areas(window) == ["Patients", "Schedule"]
+    assert shown_menus(window) == ["&File", "&Session", "&Patients", "&Schedule", "&Help"]
     assert window.pages.currentIndex() == 1  # off the admin page the previous user left open
     admin_goto = next(a for a in window.actions() if a.text() == "Admin")
     assert not admin_goto.isEnabled()  # Ctrl+2 leads nowhere
@@ -43,15 +43,15 @@ def test_front_desk_never_sees_the_admin_area_and_each_sign_in_decides_again(  #
 
     session.switch_action.trigger()
     sign_in(qtbot, session, ADMIN)
-    assert shown_areas(window) == ["Patients", "Admin"] and admin_goto.isEnabled()
+    assert shown_areas(window) == ["Patients", "Schedule", "Admin"] and admin_goto.isEnabled()
     assert window.user_label.text() == "Ada Admin (Admin)"
 
 
 def test_an_account_with_no_area_is_told_so(qtbot, session: SessionController) -> None:  # type: ignore[no-untyped-def]
     sign_in(qtbot, session, ADMIN)
     window = session.window
-    window.set_area_visible("Patients", False)
-    window.set_area_visible("Admin", False)
+    for area in ("Patients", "Schedule", "Admin"):
+        window.set_area_visible(area, False)
     assert window.pages.currentWidget() is window.loading and window.loading.text() == NO_AREAS_TEXT
     assert shown_menus(window) == ["&File", "&Session", "&Help"]
 
@@ -83,9 +83,10 @@ def test_the_chart_has_a_notes_tab_only_for_clinical_staff(
     sign_in(qtbot, session, "theo")
     chart = registry(session).open_chart(patient.id)
     tabs = [chart.tabs.tabText(i) for i in range(chart.tabs.count())]
-    assert tabs == ["Overview", "&Notes"] and chart.notes is not None
+    assert tabs == ["Overview", "&Notes", "&Appointments"] and chart.notes is not None
 
     session.switch_action.trigger()
     sign_in(qtbot, session, "kim")
     chart = registry(session).open_chart(patient.id)
-    assert [chart.tabs.tabText(i) for i in range(chart.tabs.count())] == ["Overview"] and chart.notes is None
+    tabs = [chart.tabs.tabText(i) for i in range(chart.tabs.count())]
+    assert tabs == ["Overview", "&Appointments"] and chart.notes is None  # the schedule, never clinical notes

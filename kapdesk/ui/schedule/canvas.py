@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from kapdesk.domain.appointments import Appointment
+from kapdesk.ui.none_refs import keep_none_alive
 from kapdesk.ui.schedule import canvas_paint as paint
 from kapdesk.ui.schedule import canvas_scroll as scroll
 from kapdesk.ui.schedule import navigation
@@ -41,7 +42,6 @@ from kapdesk.ui.schedule.layout import (
     closed_minutes,
     local_minutes,
 )
-from kapdesk.ui.schedule.none_refs import keep_none_alive
 
 NOW_TICK_MS = 60_000
 
