@@ -84,7 +84,8 @@ class BookingService:
                 series = str(uuid.uuid4()) if repeat else None
                 ids = [self._insert(unit, clean, resolved, p, series, override_reason) for p in places]
                 what = f"series of {len(ids)}" if repeat else "appointment"
-                self._record(unit, Action.CREATE, ids, clean.patient_id, f"booked {what}: {resolved.type.code}")
+                summary = f"booked {what}: {resolved.type.code}{_overridden(override_reason)}"
+                self._record(unit, Action.CREATE, ids, clean.patient_id, summary)
                 return ids
 
         ids = self._retrying(attempt)
@@ -129,7 +130,8 @@ class BookingService:
                 for place in places:
                     self._update(unit, clean, resolved, place, override_reason)
                 ids = [p.row.id for p in places if p.row is not None]
-                self._record(unit, Action.UPDATE, ids, row.patient_id, f"changed {len(ids)} appointment(s)")
+                summary = f"changed {len(ids)} appointment(s){_overridden(override_reason)}"
+                self._record(unit, Action.UPDATE, ids, row.patient_id, summary)
                 return ids
 
         return self._outcome(self._retrying(attempt))
@@ -384,6 +386,11 @@ class BookingService:
         return ConflictError(
             "Someone changed this appointment on another computer after you opened it.", current[0] if current else None
         )
+
+
+def _overridden(reason: str) -> str:
+    """The trail says an hours warning was overridden; the reason itself is kept with the appointment."""
+    return "; outside hours, reason recorded" if reason.strip() else ""
 
 
 def _checked(draft: AppointmentDraft, repeat: Repeat | None) -> AppointmentDraft:

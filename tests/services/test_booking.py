@@ -92,6 +92,10 @@ def test_outside_hours_needs_a_reason_which_is_kept(clinic, world) -> None:
     assert week(clinic).appointments == ()
     booked = clinic.booking.book(early, override_reason="only slot before work").value[0]
     assert booked.override_reason == "only slot before work"
+    from kapdesk.services.audit import AuditQuery
+
+    bookings = [r.summary for r in clinic.audit.events(AuditQuery()).rows if r.entity_type == "appointment"]
+    assert bookings == ["booked appointment: dose-iv; outside hours, reason recorded"]
     clinic.schedule_setup.set_closed_day(MONDAY + timedelta(days=3), "Thanksgiving")
     with pytest.raises(OutsideHours, match="Thanksgiving"):
         clinic.booking.book(draft(world, local(MONDAY + timedelta(days=3), 10), patient=2))
