@@ -271,6 +271,15 @@ def stamp(instant: datetime) -> str:
     return text if instant.microsecond else f"{text}.000000"
 
 
+def local_midnight(day: date, zone: ZoneInfo = ZONE) -> datetime:
+    return datetime.combine(day, clock(), tzinfo=zone).astimezone(UTC)
+
+
+def week_bounds(monday: date, zone: ZoneInfo = ZONE) -> tuple[datetime, datetime]:
+    """Local midnight on Monday to local midnight seven days on, in UTC (as the calendar screen asks for a week)."""
+    return local_midnight(monday, zone), local_midnight(monday + timedelta(days=7), zone)
+
+
 def weekday_on_or_after(day: date) -> date:
     return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
 
