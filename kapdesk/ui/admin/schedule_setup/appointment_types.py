@@ -167,8 +167,7 @@ class TypesSection(QWidget):
         layout.addLayout(buttons)
 
         self.edit_button.clicked.connect(self.edit_selected)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter or a double click
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateTimeEdit,
     QHeaderView,
-    QSizePolicy,
     QSpinBox,
     QTableView,
     QTimeEdit,
@@ -59,12 +58,19 @@ class WallClockEdit(QDateTimeEdit):
         super().__init__()
         self.setTimeZone(QTimeZone.utc())
         self.setCalendarPopup(True)
+        self._kept_time = QTime(0, 0)
         self.show_time(True)
         self.setAccessibleName(accessible_name)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # a date reads badly stretched
+        # As wide as a date and time, in either format: stretched reads badly, and its size hint is not
+        # recomputed when the format drops the time.
+        self.setFixedWidth(self.sizeHint().width())
 
     def show_time(self, shown: bool) -> None:
+        if not shown:
+            self._kept_time = self.time()  # a format without the time resets it to midnight
         self.setDisplayFormat(f"{DATE_FORMAT} HH:mm" if shown else DATE_FORMAT)
+        if shown:
+            self.setTime(self._kept_time)
 
     def wall_clock(self) -> datetime:
         value = self.dateTime()

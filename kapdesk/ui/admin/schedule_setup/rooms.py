@@ -109,8 +109,7 @@ class RoomsSection(QWidget):
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_selected)
         self.toggle_button.clicked.connect(self.toggle_selected)
-        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
-        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter on a row
+        self.table.activated.connect(lambda _index: self.edit_selected())  # Enter or a double click
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
 
