@@ -5,10 +5,20 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from kapdesk.db.base import utcnow
-from kapdesk.db.models import ClinicProfileRow, Patient, Room, User, UserRole
+from kapdesk.db.models import (
+    AppointmentClinician,
+    AppointmentRow,
+    ClinicProfileRow,
+    ClosedDay,
+    Patient,
+    Room,
+    TimeOffRow,
+    User,
+    UserRole,
+)
 from kapdesk.domain.access import Actor
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.errors import DemoRefused
@@ -16,8 +26,10 @@ from kapdesk.domain.folding import fold, search_key
 from kapdesk.domain.patients import format_chart_number
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
+from kapdesk.services import demo_closures, demo_schedule
 from kapdesk.services.audit_trail import Entry
 from kapdesk.services.passwords import Passwords
+from kapdesk.services.schedule_setup import read_availability, read_resources
 from kapdesk.services.work import Work, audited
 
 DEFAULT_PATIENTS = 200
@@ -114,8 +126,9 @@ class DemoService:
 
     @audited(Action.SETUP)
     def populate(self, patients: int = DEFAULT_PATIENTS, seed: int = 1, today: date | None = None) -> int:
-        """Fill an empty database with a clinic profile, staff, rooms and `patients` patients. Same seed, same
-        clinic. Recorded as one set-up event by the command line (nobody is signed in yet)."""
+        """Fill an empty database with a clinic profile, staff, rooms, `patients` patients and ten weeks of
+        appointments around `today` (see demo_schedule). Same seed, same clinic. Recorded as one set-up event by
+        the command line (nobody is signed in yet)."""
         today = today or self._work.today()
         rng = random.Random(seed)
         hashed = self._passwords.hash(DEMO_PASSWORD)  # one hash: the shared password is no secret anyway
@@ -139,20 +152,26 @@ class DemoService:
                 user.roles = [UserRole(role=r.value) for r in roles]
                 session.add(user)
             batch: list[dict[str, object]] = []
+            current: list[str] = []  # chart numbers of patients not archived: the schedule draws from these
             for number in range(1, patients + 1):
-                batch.append(_patient(rng, number, today))
+                batch.append(row := _patient(rng, number, today))
+                if row["archived_at"] is None:
+                    current.append(row["chart_number"])  # type: ignore[arg-type]
                 if len(batch) == 5000:
                     session.execute(insert(Patient), batch)
                     batch.clear()
             if batch:
                 session.execute(insert(Patient), batch)
+            session.flush()
+            booked = _schedule(unit.connection, rng, current, today)
             unit.record(
                 Entry(
                     Action.SETUP,
                     Category.CLINIC_SETTINGS,
                     "clinic",
                     "1",
-                    summary=f"demo clinic created: {len(STAFF)} staff, {len(ROOMS)} rooms, {patients} patients",
+                    summary=f"demo clinic created: {len(STAFF)} staff, {len(ROOMS)} rooms, {patients} patients, "
+                    f"{booked} appointments",
                 )
             )
         return patients
@@ -165,6 +184,44 @@ class DemoService:
                 return False
         self.populate()
         return True
+
+
+def _schedule(connection: Connection, rng: random.Random, charts: list[str], today: date) -> int:
+    """Closed days, time off and appointments; returns how many appointments were booked."""
+    resources = read_resources(connection)
+    by_role = {role: tuple(c.id for c in resources.clinicians if role in c.roles) for role in Role}
+    booker = connection.scalar(select(User.id).where(User.username == "frontdesk"))
+    assert booker is not None
+    staff = demo_schedule.DemoStaff(by_role[Role.PRESCRIBER], by_role[Role.NURSE], by_role[Role.THERAPIST], booker)
+    # The first therapist also runs a weekly series, so their vacation shows as a cancelled occurrence.
+    closed, time_off = demo_closures.closures(
+        rng,
+        today,
+        DEMO_TIME_ZONE,
+        therapist=staff.therapists[0],
+        nurse=staff.nurses[-1],
+        prescriber=staff.prescribers[-1],
+    )
+    connection.execute(insert(ClosedDay), [{"day": day, "reason": reason} for day, reason in closed.items()])
+    connection.execute(
+        insert(TimeOffRow),
+        [{"user_id": t.user_id, "starts_at": t.starts_at, "ends_at": t.ends_at, "reason": t.reason} for t in time_off],
+    )
+    rooms = {kind: tuple(r.id for r in resources.rooms if r.kind is kind) for kind in RoomKind}
+    # The few dozen patients with appointments are drawn by chart number: one small query, even among 100k.
+    series, courses = demo_schedule.patients_wanted(len(charts), len(rooms[RoomKind.DOSING]))
+    chosen = rng.sample(charts, series + courses)
+    query = select(Patient.chart_number, Patient.id).where(Patient.chart_number.in_(chosen))
+    found: dict[str, int] = dict(connection.execute(query).all())  # type: ignore[arg-type]
+    ids = [found[chart] for chart in chosen]
+    schedule = demo_schedule.plan(
+        rng, read_availability(connection), staff, rooms, resources.types, (ids[:series], ids[series:]), today, utcnow()
+    )
+    if schedule.appointments:
+        connection.execute(insert(AppointmentRow), schedule.appointments)
+        uids = dict(connection.execute(select(AppointmentRow.uid, AppointmentRow.id)).all())
+        connection.execute(insert(AppointmentClinician), schedule.clinician_rows(uids))
+    return len(schedule.appointments)
 
 
 def _patient(rng: random.Random, number: int, today: date) -> dict[str, object]:

@@ -1,16 +1,29 @@
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from kapdesk.db.base import UTCDateTime
+from kapdesk.domain.appointments import AppointmentKind, Route, Status
 from kapdesk.domain.errors import DemoRefused, SignInFailed
+from kapdesk.domain.opening_hours import hours_warnings
 from kapdesk.domain.patients import validate
+from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
 from kapdesk.services import demo
+from kapdesk.services.calendar import CalendarPage
 from kapdesk.services.clinic import Clinic
 from tests.helpers import TODAY, open_test_clinic
+from tests.schedule_world import MONDAY, ZONE, local
+
+# TODAY is a Saturday: the demo books the six weeks before it and the four after (Thanksgiving, Nov 26, among
+# them); the clocks went back on Nov 1, inside the past weeks.
+FIRST_DAY, LAST_DAY = TODAY - timedelta(weeks=6), TODAY + timedelta(weeks=4)
 
 
 def demo_clinic(clinic: Clinic, patients: int, seed: int = 1) -> Clinic:
@@ -43,12 +56,21 @@ def test_each_role_has_a_demo_account_that_signs_in_with_the_documented_password
     assert demo.DEMO_PASSWORD in readme
 
 
+def demo_calendar(clinic: Clinic, patients: int = 200, seed: int = 1, today: date = TODAY) -> CalendarPage:
+    """Populate, sign in as the demo's front desk, and read the calendar over everything the demo booked."""
+    clinic.demo.populate(patients=patients, seed=seed, today=today)
+    clinic.auth.sign_in("frontdesk", demo.DEMO_PASSWORD)
+    return clinic.calendar.page(local(today - timedelta(weeks=7), 0), local(today + timedelta(weeks=5), 0))
+
+
 def test_demo_creation_is_one_audited_set_up_event_and_the_chain_verifies(new_clinic: Clinic) -> None:
     new_clinic.demo.populate(patients=10, today=TODAY)
     with new_clinic.database.reading() as connection:
         rows = connection.execute(text("SELECT action, username, summary FROM audit_events")).all()
+        booked = connection.execute(text("SELECT count(*) FROM appointments")).scalar()
     assert [(r.action, r.username) for r in rows] == [("setup", "demo")]
     assert "10 patients" in rows[0].summary
+    assert booked and f", {booked} appointments" in rows[0].summary
     assert new_clinic.audit.verify().intact
 
 
@@ -59,18 +81,167 @@ def test_demo_patients_pass_the_same_rules_as_typed_ones(new_clinic: Clinic) -> 
         assert validate(record.as_draft(), TODAY)[1] == []
 
 
+# What a schedule is, ignoring the database's own ids and the moment it was made; times read as UTC on both.
+SCHEDULE = text("""
+    SELECT a.uid, p.chart_number, t.code, r.name, a.starts_at, a.ends_at, a.status, a.cancel_reason, a.series_id,
+           u.username
+    FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN appointment_types t ON t.id = a.type_id
+    JOIN rooms r ON r.id = a.room_id JOIN appointment_clinicians c ON c.appointment_id = a.id
+    JOIN users u ON u.id = c.user_id
+    ORDER BY a.uid, u.username
+""").columns(starts_at=UTCDateTime(), ends_at=UTCDateTime())
+
+
 def test_same_seed_same_clinic(new_clinic: Clinic, tmp_path: Path) -> None:
     other = open_test_clinic(f"sqlite:///{tmp_path / 'other.sqlite3'}", tmp_path / "other")
+    third = open_test_clinic(f"sqlite:///{tmp_path / 'third.sqlite3'}", tmp_path / "third")
     try:
         new_clinic.demo.populate(patients=40, seed=11, today=TODAY)
         other.demo.populate(patients=40, seed=11, today=TODAY)
+        third.demo.populate(patients=40, seed=12, today=TODAY)
         query = "SELECT chart_number, first_name, last_name, date_of_birth, phone FROM patients ORDER BY chart_number"
-        with new_clinic.database.reading() as a, other.database.reading() as b:
+        with new_clinic.database.reading() as a, other.database.reading() as b, third.database.reading() as c:
             assert [tuple(map(str, r)) for r in a.execute(text(query))] == [
                 tuple(map(str, r)) for r in b.execute(text(query))
             ]
+            schedule = [tuple(map(str, r)) for r in a.execute(SCHEDULE)]
+            assert len(schedule) > 50
+            assert schedule == [tuple(map(str, r)) for r in b.execute(SCHEDULE)]
+            assert schedule != [tuple(map(str, r)) for r in c.execute(SCHEDULE)]
     finally:
         other.close()
+        third.close()
+
+
+def test_the_demo_has_ten_weeks_of_appointments_with_outcomes_behind_and_bookings_ahead(new_clinic: Clinic) -> None:
+    page = demo_calendar(new_clinic)
+    days = {a.id: a.starts_at.astimezone(ZONE).date() for a in page.appointments}
+    past = Counter(a.status for a in page.appointments if days[a.id] < TODAY)
+    coming = Counter(a.status for a in page.appointments if days[a.id] >= TODAY)
+    assert 300 <= len(page.appointments) <= 900  # a few hundred for 200 patients
+    assert set(past) == {Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED}
+    assert past[Status.COMPLETED] > 4 * (past[Status.NO_SHOW] + past[Status.CANCELLED])
+    assert set(coming) == {Status.SCHEDULED, Status.CANCELLED}  # today is a Saturday: nobody has arrived
+    assert coming[Status.SCHEDULED] > 10 * coming[Status.CANCELLED]
+    assert min(days.values()) >= FIRST_DAY and max(days.values()) < LAST_DAY + timedelta(days=3)
+    assert {(d - FIRST_DAY).days // 7 for d in days.values()} >= set(range(10))  # every week has appointments
+    assert all(a.cancel_reason for a in page.appointments if a.status is Status.CANCELLED)
+    assert {"Patient unwell", "Rescheduled by patient"} <= {a.cancel_reason for a in page.appointments}
+    kinds = Counter(a.kind for a in page.appointments if a.holds_time)
+    assert set(kinds) == set(AppointmentKind)
+    assert kinds[AppointmentKind.DOSING] > kinds[AppointmentKind.CONSULTATION]
+    assert {a.route for a in page.appointments if a.kind is AppointmentKind.DOSING} == set(Route)
+
+
+def test_nobody_and_no_room_is_ever_double_booked(new_clinic: Clinic) -> None:
+    """Checked in the database itself: the same clinician, patient or room (with its turnover) never has two
+    appointments that hold time at once."""
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    held = "a.status <> 'cancelled' AND b.status <> 'cancelled'"
+    overlapping = {
+        "room": f"""SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id AND a.room_id = b.room_id
+                    AND a.starts_at < b.room_free_at AND b.starts_at < a.room_free_at WHERE {held}""",
+        "patient": f"""SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id
+                       AND a.patient_id = b.patient_id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+                       WHERE {held}""",
+        "clinician": """SELECT count(*) FROM appointment_clinicians a JOIN appointment_clinicians b
+                        ON a.appointment_id < b.appointment_id AND a.user_id = b.user_id
+                        AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at WHERE a.holds_time AND b.holds_time""",
+        # Each clinician row mirrors its appointment, as PostgreSQL's exclusion constraint relies on.
+        "mismatch": """SELECT count(*) FROM appointment_clinicians c JOIN appointments a ON a.id = c.appointment_id
+                       WHERE c.starts_at <> a.starts_at OR c.ends_at <> a.ends_at
+                       OR c.holds_time <> (a.status <> 'cancelled')""",
+    }
+    with new_clinic.database.reading() as connection:
+        found = {what: connection.execute(text(query)).scalar() for what, query in overlapping.items()}
+        busiest = connection.execute(
+            text("SELECT count(*) FROM appointments WHERE status <> 'cancelled' GROUP BY room_id ORDER BY 1 DESC")
+        ).first()
+    assert found == {"room": 0, "patient": 0, "clinician": 0, "mismatch": 0}
+    assert busiest is not None and busiest[0] > 50  # rooms are shared a lot, so the check above means something
+
+
+def test_every_booking_keeps_the_rules_a_front_desk_booking_must(new_clinic: Clinic) -> None:
+    """Right room kind and hold, the right clinicians, inside clinic hours on a weekday, never on the closed day
+    or during someone's time off: the same warnings a booking would show, none of them raised."""
+    page = demo_calendar(new_clinic)
+    resources = new_clinic.schedule_setup.resources()
+    availability = page.availability
+    room_kind = {r.id: r.kind for r in resources.rooms}
+    turnover = {t.id: timedelta(minutes=t.turnover_minutes) for t in resources.types}
+    roles = {c.id: c.roles for c in resources.clinicians}
+    names = {c.id: c.full_name for c in resources.clinicians}
+    wanted = {
+        AppointmentKind.DOSING: {Role.PRESCRIBER, Role.NURSE},
+        AppointmentKind.PREPARATION: {Role.THERAPIST},
+        AppointmentKind.INTEGRATION: {Role.THERAPIST},
+        AppointmentKind.CONSULTATION: {Role.PRESCRIBER},
+        AppointmentKind.FOLLOW_UP: {Role.PRESCRIBER},
+    }
+    assert availability.closed_days.get(date(2026, 11, 26)) == "Thanksgiving"
+    assert len(availability.time_off) >= 3
+    for a in page.appointments:
+        if a.kind is AppointmentKind.DOSING:
+            assert room_kind[a.room_id] is RoomKind.DOSING
+            assert a.room_free_at == a.ends_at + timedelta(minutes=15)
+        else:
+            assert room_kind[a.room_id] is not RoomKind.DOSING and a.room_free_at == a.ends_at
+        assert a.room_free_at - a.ends_at == turnover[a.type_id]
+        assert a.clinician_ids and all(roles[c] & wanted[a.kind] for c in a.clinician_ids), a
+        if a.holds_time:
+            local_start = a.starts_at.astimezone(ZONE)
+            assert local_start.weekday() < 5 and local_start.minute in (0, 30)
+            clinicians = {c: names[c] for c in a.clinician_ids}
+            assert hours_warnings(availability, a.starts_at, a.ends_at, clinicians) == [], a
+    # The closed day and the time off are there to be respected, not because nothing was booked near them.
+    assert any(a.cancel_reason == "Clinic closed (Thanksgiving)" for a in page.appointments)
+    assert any(a.starts_at.astimezone(ZONE).date() == date(2026, 11, 25) and a.holds_time for a in page.appointments)
+
+
+def test_weekly_series_keep_their_wall_clock_time_across_the_change_of_clocks(new_clinic: Clinic) -> None:
+    page = demo_calendar(new_clinic)
+    series: dict[str, list] = {}
+    for a in page.appointments:
+        if a.series_id:
+            series.setdefault(a.series_id, []).append(a)
+    assert len(series) >= 2
+    for booked in series.values():
+        booked.sort(key=lambda a: a.starts_at)
+        local_starts = [a.starts_at.astimezone(ZONE) for a in booked]
+        assert len(booked) >= 8 and len({a.patient_id for a in booked}) == 1
+        assert len({(s.weekday(), s.time()) for s in local_starts}) == 1
+        assert all((b.date() - a.date()).days == 7 for a, b in pairwise(local_starts))
+        assert local_starts[0].date() < date(2026, 11, 1) < local_starts[-1].date()  # spans the DST change
+
+
+def test_the_calendar_warns_about_a_few_coming_dosing_sessions_without_integration(new_clinic: Clinic) -> None:
+    page = demo_calendar(new_clinic)
+    dosing = [a for a in page.appointments if a.kind is AppointmentKind.DOSING and a.holds_time]
+    past = [a for a in dosing if a.starts_at.astimezone(ZONE).date() < TODAY]
+    coming = [a for a in dosing if a not in past]
+    assert len(past) > 50 and len(coming) > 40
+    # A few to show the warning off; almost every session has its integration, past ones too (no Thursday
+    # afternoon session whose integration the weekend pushes past 72 hours).
+    assert 1 <= sum(a.id in page.integration for a in coming) <= len(coming) // 8
+    assert sum(a.id in page.integration for a in past) <= len(past) // 20
+    assert set(page.integration) <= {a.id for a in dosing}
+
+
+def test_todays_first_patients_have_arrived(new_clinic: Clinic) -> None:
+    page = demo_calendar(new_clinic, today=MONDAY)
+    today = [a for a in page.appointments if a.starts_at.astimezone(ZONE).date() == MONDAY and a.holds_time]
+    arrived = [a for a in today if a.status is Status.ARRIVED]
+    assert arrived and {a.starts_at for a in arrived} == {min(a.starts_at for a in today)}
+    assert all(a.status is Status.SCHEDULED for a in today if a not in arrived)
+
+
+def test_the_schedule_follows_the_clinics_size_not_the_patient_count(new_sqlite_clinic: Clinic) -> None:
+    new_sqlite_clinic.demo.populate(patients=3000, today=TODAY)
+    with new_sqlite_clinic.database.reading() as connection:
+        patients, booked = connection.execute(
+            text("SELECT count(DISTINCT patient_id), count(*) FROM appointments")
+        ).one()
+    assert 50 <= patients <= 80 and booked < 1000
 
 
 def test_searching_the_demo_clinic_finds_accented_names(new_clinic: Clinic) -> None:
