@@ -17,7 +17,7 @@ from kapdesk.services.clinic import Clinic
 from kapdesk.ui.admin import AdminArea, attach_admin
 from kapdesk.ui.admin.schedule_setup import ScheduleSetupPage
 from kapdesk.ui.admin.schedule_setup.appointment_types import TypeDialog
-from kapdesk.ui.admin.schedule_setup.local_time import duration_words, to_local, to_utc, zone_words
+from kapdesk.ui.admin.schedule_setup.local_time import day_start, duration_words, to_local, to_utc, zone_words
 from kapdesk.ui.admin.schedule_setup.rooms import RoomDialog
 from kapdesk.ui.admin.schedule_setup.week_hours import WeekHoursEditor
 from kapdesk.ui.changes import ChangeBus
@@ -72,11 +72,10 @@ def set_day(editor: WeekHoursEditor, weekday: int, hours: tuple[time, time] | No
         row.closes.setTime(QTime(hours[1].hour, hours[1].minute))
 
 
-def pick_clinician(page: ScheduleSetupPage, username: str) -> None:
+def pick_clinician(page: ScheduleSetupPage, clinic: Clinic, username: str) -> None:
     section = page.clinicians
     page.setCurrentWidget(section)
-    clinician = next(c for c in section._clinicians if c.username == username)
-    section.clinician.setCurrentIndex(section.clinician.findData(clinician.id))
+    section.clinician.setCurrentIndex(section.clinician.findData(clinician_id(clinic, username)))
 
 
 def clinician_id(clinic: Clinic, username: str) -> int:
@@ -325,7 +324,7 @@ def test_a_clinician_gets_hours_of_their_own_and_back_to_the_clinics(  # type: i
     page: ScheduleSetupPage, sqlite_clinic: Clinic
 ) -> None:
     section = page.clinicians
-    pick_clinician(page, "pdoc")
+    pick_clinician(page, sqlite_clinic, "pdoc")
     assert section.follows_clinic.isChecked() and not section.hours.isEnabled()
     assert section.hours.hours() == {d: (time(8), time(18)) for d in range(5)}  # the clinic's, for reference
 
@@ -350,17 +349,17 @@ def test_switching_clinician_with_unsaved_hours_asks_first(  # type: ignore[no-u
     page: ScheduleSetupPage, sqlite_clinic: Clinic, questions: list[QMessageBox.StandardButton]
 ) -> None:
     section = page.clinicians
-    pick_clinician(page, "pdoc")
+    pick_clinician(page, sqlite_clinic, "pdoc")
     section.own_hours.setChecked(True)
     set_day(section.hours, 0, (time(7), time(15)))
 
     questions.append(Cancel)
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     assert section.clinician.currentText() == "Pdoc"  # still on Pdoc, the edit kept
     assert section.hours.hours()[0] == (time(7), time(15))
 
     questions.append(Discard)
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     assert section.clinician.currentText() == "Jlee"
     assert section.follows_clinic.isChecked()
     assert sqlite_clinic.schedule_setup.availability().working == {}
@@ -370,7 +369,7 @@ def test_time_off_is_added_in_clinic_time_and_withdrawn(  # type: ignore[no-unty
     qtbot, page: ScheduleSetupPage, sqlite_clinic: Clinic, questions: list[QMessageBox.StandardButton]
 ) -> None:
     section = page.clinicians
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     panel = section.time_off
     panel.starts.set_wall_clock(datetime(NEXT_YEAR, 3, 15, 9, 0))  # after the spring change: UTC−7
     panel.ends.set_wall_clock(datetime(NEXT_YEAR, 3, 15, 12, 30))
@@ -388,19 +387,19 @@ def test_time_off_is_added_in_clinic_time_and_withdrawn(  # type: ignore[no-unty
     assert cells(panel.model, 0) == [f"{day} 09:00", f"{day} 12:30", "Dentist"]
     assert panel.title() == "Time off for Jlee"
 
-    pick_clinician(page, "pdoc")
+    pick_clinician(page, sqlite_clinic, "pdoc")
     assert panel.model.rowCount() == 0  # only the picked clinician's time off
 
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     panel.table.selectRow(0)
     panel.withdraw_button.click()  # answered Yes
     assert sqlite_clinic.schedule_setup.availability().time_off == ()
     assert panel.model.rowCount() == 0
 
 
-def test_whole_days_and_back_keeps_the_times_typed(page: ScheduleSetupPage) -> None:
+def test_whole_days_and_back_keeps_the_times_typed(page: ScheduleSetupPage, sqlite_clinic: Clinic) -> None:
     panel = page.clinicians.time_off
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     panel.starts.set_wall_clock(datetime(NEXT_YEAR, 6, 1, 9, 15))
     panel.whole_days.setChecked(True)
     assert panel.starts.text() == f"06/01/{NEXT_YEAR}"
@@ -410,7 +409,7 @@ def test_whole_days_and_back_keeps_the_times_typed(page: ScheduleSetupPage) -> N
 
 def test_a_time_the_clocks_skip_is_refused_under_the_field(page: ScheduleSetupPage, sqlite_clinic: Clinic) -> None:
     panel = page.clinicians.time_off
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     spring = second_sunday_of_march(NEXT_YEAR)
     panel.starts.set_wall_clock(datetime.combine(spring, time(2, 30)))
     panel.ends.set_wall_clock(datetime.combine(spring, time(5)))
@@ -422,7 +421,7 @@ def test_a_time_the_clocks_skip_is_refused_under_the_field(page: ScheduleSetupPa
 
 def test_an_end_before_the_start_is_refused_under_the_end(page: ScheduleSetupPage, sqlite_clinic: Clinic) -> None:
     panel = page.clinicians.time_off
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     panel.starts.set_wall_clock(datetime(NEXT_YEAR, 5, 3, 13))
     panel.ends.set_wall_clock(datetime(NEXT_YEAR, 5, 3, 9))
     panel.add()
@@ -434,7 +433,7 @@ def test_whole_days_off_run_from_the_first_mornings_midnight_to_the_last_nights(
     page: ScheduleSetupPage, sqlite_clinic: Clinic
 ) -> None:
     panel = page.clinicians.time_off
-    pick_clinician(page, "jlee")
+    pick_clinician(page, sqlite_clinic, "jlee")
     panel.whole_days.setChecked(True)
     panel.starts.set_wall_clock(datetime(NEXT_YEAR, 12, 1))
     panel.ends.set_wall_clock(datetime(NEXT_YEAR, 12, 3))
@@ -482,6 +481,12 @@ def test_wall_clock_times_convert_both_ways_across_the_clock_changes() -> None:
     assert first == datetime(2027, 11, 7, 8, 30, tzinfo=UTC)
     assert to_local(first, ZONE) == datetime(2027, 11, 7, 1, 30)
     assert to_local(datetime(2027, 11, 7, 9, 30, tzinfo=UTC), ZONE) == datetime(2027, 11, 7, 1, 30)
+
+
+def test_a_day_starts_at_its_first_real_instant() -> None:
+    assert day_start(date(2027, 3, 14), ZONE) == datetime(2027, 3, 14, 8, tzinfo=UTC)
+    # Chile moves its clocks at midnight: on September 6, 2026 the day begins at 01:00 (UTC−3).
+    assert day_start(date(2026, 9, 6), ZoneInfo("America/Santiago")) == datetime(2026, 9, 6, 4, tzinfo=UTC)
 
 
 def test_zone_and_duration_words() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -14,6 +14,14 @@ def to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
     instant = local.replace(tzinfo=zone, fold=0).astimezone(UTC)
     if to_local(instant, zone) != local.replace(fold=0):
         return None  # zoneinfo would quietly shift a missing time by an hour; say so instead
+    return instant
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of a clinic day: midnight, unless the clocks skip it (Chile and Cuba change at 00:00)."""
+    local = datetime.combine(day, time(0))
+    while (instant := to_utc(local, zone)) is None:
+        local += timedelta(minutes=15)
     return instant
 
 

@@ -27,7 +27,7 @@ from kapdesk.services.schedule_setup import ScheduleSetupService
 from kapdesk.ui.admin.fields import MessageSlot, show_field_errors
 from kapdesk.ui.admin.schedule_setup.dialog import error_words
 from kapdesk.ui.admin.schedule_setup.inputs import WallClockEdit, rows_table, selected_row
-from kapdesk.ui.admin.schedule_setup.local_time import to_local, to_utc
+from kapdesk.ui.admin.schedule_setup.local_time import day_start, to_local, to_utc
 from kapdesk.ui.admin.schedule_setup.save_bar import SAVED_STYLE
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.widgets.rows_model import RowsTableModel
@@ -173,8 +173,9 @@ class TimeOffPanel(QGroupBox):
         """The typed period as UTC instants, or the reasons it can't be one."""
         start, end = self.starts.wall_clock(), self.ends.wall_clock()
         if self.whole_days.isChecked():
-            start, end = datetime.combine(start.date(), time(0)), datetime.combine(end.date() + DAY, time(0))
-        starts_at, ends_at = to_utc(start, self._zone), to_utc(end, self._zone)
+            starts_at, ends_at = day_start(start.date(), self._zone), day_start(end.date() + DAY, self._zone)
+        else:
+            starts_at, ends_at = to_utc(start, self._zone), to_utc(end, self._zone)
         errors = [FieldError(field, GAP_MESSAGE) for field, at in (("start", starts_at), ("end", ends_at)) if not at]
         return starts_at, ends_at, errors
 
