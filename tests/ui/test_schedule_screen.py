@@ -16,11 +16,14 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
 from kapdesk.domain.appointments import Status
 from kapdesk.domain.changes import Changes
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.schedule_feed import ScheduleFeed
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.schedule import screen as screen_module
 from kapdesk.ui.schedule.agenda_model import APPOINTMENT_ROLE
 from kapdesk.ui.schedule.booking_dialog import BookingDialog
 from kapdesk.ui.schedule.screen import ScheduleScreen
+from kapdesk.ui.schedule.watcher import ScheduleWatcher
+from tests.helpers import ADMIN, PASSWORD, open_test_clinic
 from tests.schedule_world import MONDAY, ZONE, World, build_world, draft, local
 
 LEFT = Qt.MouseButton.LeftButton
@@ -218,3 +221,25 @@ def test_the_chart_lists_the_patients_appointments(qtbot, window, world, sqlite_
     window.findChild(ChangeBus).publish(Changes(appointments=frozenset({1})))
     assert tab.model.rowCount() == 3
     chart.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_booking_on_another_pc_appears_on_the_open_calendar(qtbot, clinic, db_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    world = build_world(clinic)
+    other = open_test_clinic(db_url, tmp_path, workstation="pc-b")  # same audit key file
+    try:
+        other.auth.sign_in(ADMIN, PASSWORD)
+        page = ScheduleScreen(clinic, ChangeBus(), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(page)
+        page.show()
+        page.session_started(clinic.access.actor)
+        page.show_day(MONDAY)
+        watcher = ScheduleWatcher(ScheduleFeed(clinic.database), parent=page)
+        watcher.changed.connect(page.refresh_from_elsewhere)
+        with qtbot.waitSignal(watcher.changed, timeout=5000):
+            watcher.start()  # listening: its first word is "reload everything"
+        booked = other.booking.book(draft(world, local(MONDAY, 9))).value[0]
+        qtbot.waitUntil(lambda: booked.id in page.canvas.placement.by_id, timeout=2000)
+        watcher.stop()
+    finally:
+        other.close()

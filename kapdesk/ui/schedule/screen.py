@@ -58,6 +58,7 @@ class ScheduleScreen(QWidget):
         self._resources: ScheduleResources | None = None
         self._appointments: tuple[Appointment, ...] = ()
         self._zone = ZoneInfo("UTC")
+        self._stale = False
         self.state = ViewState(Mode.DAY, By.CLINICIAN, date.today())
 
         self.new_action = QAction("New appointment…", self, shortcut=QKeySequence("Ctrl+Shift+N"))
@@ -242,13 +243,25 @@ class ScheduleScreen(QWidget):
     def _changed(self, changes: Changes) -> None:
         if changes.schedule_setup and self._actor is not None:
             self._load_resources()
-        if (changes.appointments or changes.schedule_setup or changes.patients) and self.isVisible():
-            self.reload()
+        if changes.appointments or changes.schedule_setup or changes.patients:
+            self._reload_when_seen()
 
     def refresh_from_elsewhere(self, _ids: object = None) -> None:
-        """Another PC booked (server mode): reload what is on screen."""
-        if self._actor is not None:
+        """Another PC booked (server mode; an empty set after a reconnect): reload what is on screen."""
+        self._reload_when_seen()
+
+    def _reload_when_seen(self) -> None:
+        """Each load is an audited read of patients' names: a hidden calendar waits until it is shown."""
+        if self.isVisible():
             self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
 
     # -- gestures ----------------------------------------------------------------------------------------
 
