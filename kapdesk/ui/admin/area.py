@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class AdminArea(QTabWidget):
     def __init__(self, clinic: Clinic, bus: ChangeBus, settings: QSettings) -> None:
         super().__init__()
-        self._bus = bus  # admin changes touch no patient, so nothing is published yet; kept for later areas
+        self._bus = bus  # schedule set-up publishes on it, so open calendars pick up new rooms and hours
         self.clinic_screen = ClinicScreen(clinic.admin)
         self.staff = StaffScreen(clinic.users, settings, lambda: _time_zone(clinic))
         self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
