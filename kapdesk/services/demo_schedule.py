@@ -30,7 +30,7 @@ ROUTE_WEIGHTS = {Route.IV: 35, Route.IM: 20, Route.SUBLINGUAL: 25, Route.ESKETAM
 SESSIONS = {Route.IV: (4, 6), Route.IM: (3, 6), Route.SUBLINGUAL: (3, 6), Route.ESKETAMINE: (4, 6)}
 # Days from one dosing session to the next: IV and esketamine twice a week, IM and sublingual weekly.
 INTERVAL_DAYS = {Route.IV: (3, 4), Route.ESKETAMINE: (3, 4), Route.IM: (6, 8), Route.SUBLINGUAL: (6, 8)}
-GAP_EVERY = 6  # every sixth course leaves its first coming integration unbooked or late, so warnings show
+GAP_EVERY = 6  # every sixth course leaves one coming integration unbooked or late, so warnings show
 CANCEL_REASONS = ("Patient unwell", "Rescheduled by patient", "Clinician unavailable", "Transport fell through")
 Team = tuple[int, ...]
 
@@ -92,7 +92,8 @@ def plan(
     days = (today + timedelta(weeks=3) - earliest).days
     starts = sorted(earliest + timedelta(days=rng.randrange(days)) for _ in in_courses)
     for index, (patient, start) in enumerate(zip(in_courses, starts, strict=True)):
-        planner.course(patient, start, gap=index % GAP_EVERY == GAP_EVERY // 2)
+        gap = today + timedelta(days=rng.randint(1, 14)) if index % GAP_EVERY == GAP_EVERY // 2 else None
+        planner.course(patient, start, gap=gap)
     return planner.finish()
 
 
@@ -183,9 +184,10 @@ class _Planner:
                 else:
                     self._keep(kind, patient, _Slot(start, end, team, room), status, reason, series)
 
-    def course(self, patient: int, start: date, *, gap: bool) -> None:
+    def course(self, patient: int, start: date, *, gap: date | None) -> None:
         """Consultation, 1–2 preparation sessions, then 3–6 dosing sessions each followed by integration
-        1–2 days later, and sometimes a follow-up: with the course's own prescriber, nurse and therapist."""
+        1–2 days later, and sometimes a follow-up: with the course's own prescriber, nurse and therapist.
+        The first dosing session from `gap` on has its integration missing or late."""
         rng, staff = self._rng, self._staff
         route = rng.choices(list(ROUTE_WEIGHTS), weights=list(ROUTE_WEIGHTS.values()))[0]
         prescriber, nurse, therapist = (
@@ -220,8 +222,8 @@ class _Planner:
             if dose is None:
                 return
             day = self._day(dose) + timedelta(days=rng.randint(low, high))
-            if gap and self._day(dose) > self._today:
-                gap = False
+            if gap is not None and self._day(dose) >= gap:
+                gap = None
                 seen = self._late_integration(integration, dose) or dose
             else:
                 seen = self._integration(integration, dose) or dose
