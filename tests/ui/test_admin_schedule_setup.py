@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QMessageBox
 from kapdesk.domain.changes import Changes
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
+from kapdesk.domain.wall_clock import day_start, duration_words, to_local, to_utc, zone_words
 from kapdesk.services.clinic import Clinic
 from kapdesk.ui.admin import AdminArea, attach_admin
 from kapdesk.ui.admin.schedule_setup import ScheduleSetupPage
 from kapdesk.ui.admin.schedule_setup.appointment_types import TypeDialog
-from kapdesk.ui.admin.schedule_setup.local_time import day_start, duration_words, to_local, to_utc, zone_words
 from kapdesk.ui.admin.schedule_setup.rooms import RoomDialog
 from kapdesk.ui.admin.schedule_setup.week_hours import WeekHoursEditor
 from kapdesk.ui.changes import ChangeBus

@@ -25,20 +25,22 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.appointments import Appointment, AppointmentDraft, AppointmentType
 from kapdesk.domain.patients import PatientSummary
+from kapdesk.domain.wall_clock import duration_words, to_utc
 from kapdesk.services.schedule_setup import ScheduleResources
 
 SEARCH_DELAY_MS = 150
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+    """The clinic's wall-clock time as an instant; a time the clocks skip (02:30 in spring) moves an hour on."""
+    naive = datetime.combine(day, at)
+    return to_utc(naive, zone) or naive.replace(tzinfo=zone).astimezone(UTC)
 
 
 def hold_words(kind: AppointmentType) -> str:
-    total = kind.duration_minutes + kind.turnover_minutes
-    hours, minutes = divmod(total, 60)
-    words = " ".join(p for p in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if p)
-    return f"{kind.name} — holds the room {words}" if kind.turnover_minutes else f"{kind.name} — {words}"
+    if kind.turnover_minutes:
+        return f"{kind.name} — holds the room {duration_words(kind.duration_minutes + kind.turnover_minutes)}"
+    return f"{kind.name} — {duration_words(kind.duration_minutes)}"
 
 
 class PatientPicker(QLineEdit):

@@ -15,12 +15,12 @@ from kapdesk.domain.appointments import LONGEST_APPOINTMENT, AppointmentType
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.opening_hours import Availability
 from kapdesk.domain.rooms import RoomKind
+from kapdesk.domain.wall_clock import duration_words
 from kapdesk.services.schedule_rows import MAX_TURNOVER
 from kapdesk.services.schedule_setup import ScheduleResources, ScheduleSetupService
 from kapdesk.ui.admin.fields import MessageSlot, OutlinedSlot, outlined
 from kapdesk.ui.admin.schedule_setup.dialog import SetupDialog
 from kapdesk.ui.admin.schedule_setup.inputs import LimitedSpinBox, rows_table, selected_row
-from kapdesk.ui.admin.schedule_setup.local_time import duration_words
 from kapdesk.ui.widgets.rows_model import RowsTableModel
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from kapdesk.domain.changes import Changes
 from kapdesk.domain.errors import KapdeskError, ValidationFailed
 from kapdesk.domain.opening_hours import Availability, validate_hours
+from kapdesk.domain.wall_clock import zone_words
 from kapdesk.services.schedule_setup import ScheduleResources, ScheduleSetupService
 from kapdesk.ui.admin.schedule_setup.closed_days import ClosedDaysPanel
 from kapdesk.ui.admin.schedule_setup.dialog import error_words
-from kapdesk.ui.admin.schedule_setup.local_time import zone_words
 from kapdesk.ui.admin.schedule_setup.save_bar import SaveBar
 from kapdesk.ui.admin.schedule_setup.week_hours import WeekHoursEditor
 

@@ -23,11 +23,11 @@ from kapdesk.domain.changes import Changes
 from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.opening_hours import TimeOff
 from kapdesk.domain.staff import Clinician
+from kapdesk.domain.wall_clock import day_start, to_local, to_utc
 from kapdesk.services.schedule_setup import ScheduleSetupService
 from kapdesk.ui.admin.fields import MessageSlot, show_field_errors
 from kapdesk.ui.admin.schedule_setup.dialog import error_words
 from kapdesk.ui.admin.schedule_setup.inputs import WallClockEdit, rows_table, selected_row
-from kapdesk.ui.admin.schedule_setup.local_time import day_start, to_local, to_utc
 from kapdesk.ui.admin.schedule_setup.save_bar import SAVED_STYLE
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.widgets.rows_model import RowsTableModel
