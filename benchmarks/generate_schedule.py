@@ -53,7 +53,7 @@ from zoneinfo import ZoneInfo
 from generate_clinic import DATA_DIR, key_matches, key_path, remove_database, size_label
 
 # Bump when the data this script makes changes in a way the benchmark would notice.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_APPOINTMENTS = 1_000_000
 DEFAULT_PATIENTS = 100_000
 DEFAULT_SEED = 1
@@ -265,6 +265,9 @@ def _create(path: Path, appointments: int, patients: int, seed: int, reason: str
     )
 
 
+Booking = tuple[date, int, str, tuple[int, ...], str]  # day, local start minute, type code, clinicians, room kind
+
+
 def stamp(instant: datetime) -> str:
     """SQLAlchemy's SQLite storage of a UTC datetime ('2026-11-20 20:00:00.000000'), so ranges compare right."""
     text = instant.astimezone(UTC).replace(tzinfo=None).isoformat(" ")  # strftime is 10x slower
@@ -454,20 +457,25 @@ class Calendar:
 
     # -- courses -----------------------------------------------------------------------------------------
 
-    def _course(self, start: date) -> list[tuple[date, str, tuple[int, ...], str]]:
-        """(day, type code, clinicians, room kind) for one course of treatment, in date order."""
+    def _course(self, start: date) -> list[Booking]:
+        """(day, local start minute, type code, clinicians, room kind) for one course of treatment, in date order."""
         rng = self.rng
         prescribers, nurses, therapists = self.by_role["prescriber"], self.by_role["nurse"], self.by_role["therapist"]
         prescriber, therapist = rng.choice(prescribers), rng.choice(therapists)
         monitor = rng.choice(nurses if rng.random() < 0.6 else prescribers)
         monitor_pool = nurses if monitor in nurses else prescribers
         route = rng.choices([r for r, _ in ROUTES], [w for _, w in ROUTES])[0]
-        plan: list[tuple[date, str, tuple[int, ...], str]] = []
+        plan: list[Booking] = []
 
-        def add(day: date, code: str, who: tuple[tuple[int, list[int]], ...], room: str) -> date:
+        def add(day: date, code: str, who: tuple[tuple[int, list[int]], ...], room: str, after: int = OPENS) -> Booking:
+            """Book on `day` (or the nearest open day) at a random quarter hour from `after` on."""
             day = self._open_day(day)
-            plan.append((day, code, tuple(dict.fromkeys(self._who(p, pool, day) for p, pool in who)), room))
-            return day
+            minutes = self.types[code][1]
+            latest = CLOSES - minutes
+            start = rng.randrange(min(after, latest), latest + 1, 15)  # `after` is on the quarter-hour grid
+            people = tuple(dict.fromkeys(self._who(p, pool, day) for p, pool in who))
+            plan.append(booking := (day, start, code, people, room))
+            return booking
 
         add(start, "consult", ((prescriber, prescribers),), "consult")
         add(start + timedelta(days=7), "prep", ((therapist, therapists),), "therapy")
@@ -478,14 +486,23 @@ class Calendar:
         last = monday
         for n in range(sessions):
             day = monday + timedelta(days=7 * (n // 2) + (3 if n % 2 else 0))  # Monday and Thursday
-            day = add(day, route, ((monitor, monitor_pool), (therapist, therapists)), "dosing")
-            last = day
+            last, start_minute, code, _, _ = add(
+                day, route, ((monitor, monitor_pool), (therapist, therapists)), "dosing"
+            )
+            ends = start_minute + self.types[code][1]
             roll = rng.random()
-            if roll < 0.80:
-                add(day + timedelta(days=1), "integration", ((therapist, therapists),), "therapy")
-            elif roll < 0.95:
-                add(day + timedelta(days=2), "integration", ((therapist, therapists),), "therapy")
-            # else: none booked; the calendar warns about it
+            # The integration session 24-72 h after the dosing session ends (CLINICAL.md): the next day no
+            # earlier than the session ended, else the day after. Now and then it is missing or too soon, as in
+            # life, so the calendar's integration warnings have something to say.
+            next_day, two_days = last + timedelta(days=1), last + timedelta(days=2)
+            fits_next_day = ends <= CLOSES - self.types["integration"][1]
+            if roll < 0.92 and (roll >= 0.60 or not fits_next_day) and two_days.weekday() < 5:
+                add(two_days, "integration", ((therapist, therapists),), "therapy")
+            elif roll < 0.92 and fits_next_day:
+                add(next_day, "integration", ((therapist, therapists),), "therapy", after=ends)
+            elif roll < 0.96:
+                add(next_day, "integration", ((therapist, therapists),), "therapy")  # maybe under 24 h
+            # else: none booked
         if rng.random() < 0.8:
             add(last + timedelta(days=14), "follow-up", ((prescriber, prescribers),), "consult")
         return plan
@@ -507,7 +524,7 @@ class Calendar:
         )
         # Plan from the latest course back until there are enough, so the surplus falls off the far past (the
         # earliest course loses its first appointments) and the coming weeks are as booked as any other.
-        planned: list[tuple[date, list[tuple[date, str, tuple[int, ...], str]]]] = []
+        planned: list[tuple[date, list[Booking]]] = []
         count = existing
         for course_start in reversed(starts):
             plan = self._course(course_start)
@@ -529,9 +546,8 @@ class Calendar:
             patient = rng.randrange(1, self.patients + 1)  # demo.populate numbers patients 1..N
             booked = self._utc(course_start - timedelta(days=rng.randrange(1, 15)), rng.randrange(OPENS, CLOSES))
             series = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if rng.random() < 0.5 else None
-            for day, code, clinicians, room_kind in plan:
+            for day, start, code, clinicians, room_kind in plan:
                 type_id, minutes, turnover = self.types[code]
-                start = rng.randrange(OPENS, CLOSES - minutes + 1, 15)
                 starts_at = self._utc(day, start)
                 ends_at = starts_at + timedelta(minutes=minutes)
                 status, reason, updated = self._status(starts_at, ends_at, booked)

@@ -20,6 +20,9 @@
     Target: < 60 s.
 (f) audit write overhead: PatientService.update with and without its audit event. Target: adds < 1 ms.
 (g) sign-in timing: an unknown username against a real one with a wrong password. Target: ratio ~1.0.
+(h) scheduling (schedule_bench.py): CalendarService.page for a whole-clinic week of a 1M-appointment clinic
+    against the raw sqlite3 range query (target <= 2x), page + canvas layout (target < 50 ms), and drag
+    feedback on the painted calendar (target < 16 ms a frame).
 
 Everything that writes runs on a temporary copy of the generated clinic, so the cached file stays as built.
 """
@@ -49,6 +52,8 @@ from typing import Any
 import audit_bench as ab
 import generate_audit as gen_audit
 import generate_clinic as gen
+import generate_schedule as gen_schedule
+import schedule_bench as sb
 
 SEARCH_RATIO_TARGET = 3.0
 SEARCH_MS_TARGET = 16.0
@@ -638,6 +643,8 @@ def print_report(results: dict[str, Any]) -> None:
         ab.print_write(write)
     if sign_in := results.get("sign_in"):
         ab.print_sign_in(sign_in)
+    if schedule := results.get("schedule"):
+        sb.print_schedule(schedule)
 
 
 def print_search(search: dict[str, Any]) -> None:
@@ -784,6 +791,16 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--write-reps", type=int, default=400, help="timed update pairs (default %(default)s)")
     audit.add_argument("--sign-in-reps", type=int, default=20, help="timed attempts of each kind (default %(default)s)")
     audit.add_argument("--sign-in-cold", type=int, default=4, help="first attempts after opening, of each kind")
+    schedule = parser.add_argument_group("scheduling, (h)")
+    schedule.add_argument("--skip-schedule", action="store_true", help="skip (h)")
+    schedule.add_argument(
+        "--schedule-appointments",
+        type=int,
+        default=gen_schedule.DEFAULT_APPOINTMENTS,
+        help="appointments in the calendar clinic (default %(default)s)",
+    )
+    schedule.add_argument("--schedule-weeks", type=int, default=12, help="weeks loaded (default %(default)s)")
+    schedule.add_argument("--schedule-rounds", type=int, default=15, help="rounds over them (default %(default)s)")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of the table")
     args = parser.parse_args(argv)
     if min(args.patients, args.rounds, args.runs, args.audit_events, args.verify_runs) < 1:
@@ -833,6 +850,13 @@ def main(argv: list[str] | None = None) -> int:
             results["audit_write"] = ab.write_benchmark(path, key_file, args.write_reps, 20, args.seed)
         if not (args.skip_audit or args.skip_sign_in):
             results["sign_in"] = ab.sign_in_benchmark(path, key_file, args.sign_in_reps, 2, args.sign_in_cold)
+    if not args.skip_schedule:  # its own clinic and working copy (generate_schedule.py)
+        results["schedule"] = sb.schedule_benchmark(
+            args.schedule_appointments,
+            weeks=args.schedule_weeks,
+            rounds=args.schedule_rounds,
+            seed=args.seed,
+        )
     if args.json:
         json.dump(results, sys.stdout, indent=2, default=str)
         print()

@@ -228,8 +228,17 @@ def same_result(appointments: Sequence[Any], rows: list[tuple], clinicians: list
     return all(list(zip(a.clinician_ids, a.clinician_names, strict=True)) == by_id.get(a.id, []) for a in appointments)
 
 
+ALIASES = {"a": "appointments", "p": "patients", "t": "appointment_types", "r": "rooms"}  # ROWS_SQL's
+
+
 def query_plan(connection: sqlite3.Connection, sql: str, parameters: Sequence[object]) -> list[str]:
-    return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+    """EXPLAIN QUERY PLAN's steps, with ROWS_SQL's table aliases spelled out so both plans compare."""
+    steps = []
+    for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", parameters):
+        verb, _, rest = row[3].partition(" ")
+        table, _, tail = rest.partition(" ")
+        steps.append(f"{verb} {ALIASES.get(table, table)} {tail}")
+    return steps
 
 
 def load_benchmark(

@@ -9,6 +9,7 @@ Drag frames are a mouse move sent to the canvas plus the paint it asks for (QApp
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import time
@@ -300,15 +301,17 @@ def drag_benchmark(
         for n in range(min(drags, len(candidates))):
             block = rng.choice(candidates)
             x0, y0 = block.x + block.w / 2, block.y + block.h / 2
+            # Across to a column two or more away while swinging two hours up and down, so most moves land on
+            # another 5-minute step and the ghost moves (a move within the same step repaints nothing).
             target = (block.column + 2 + n) % visible_columns
             x1 = grid.column_x(target) + grid.column_width / 2
-            y1 = min(max(y0 + (2 - n) * grid.hour_height, grid.top + 10), grid.height - block.h - 10)
+            low, high = grid.top + 5, grid.height - 5
             with guarded():
                 send(QEvent.Type.MouseButtonPress, x0, y0, left, left)
                 stage.settle()
                 for step in range(1, steps + 1):
                     x = x0 + (x1 - x0) * step / steps
-                    y = y0 + (y1 - y0) * step / steps
+                    y = min(max(y0 + 2 * grid.hour_height * math.sin(3 * math.pi * step / steps), low), high)
                     paints = stage.paints
                     began = time.perf_counter()
                     send(QEvent.Type.MouseMove, x, y, Qt.MouseButton.NoButton, left)
@@ -317,7 +320,7 @@ def drag_benchmark(
                     frames.append(elapsed)
                     if stage.paints > paints:
                         painted.append(elapsed)
-                send(QEvent.Type.MouseButtonRelease, x1, y1, left, Qt.MouseButton.NoButton)
+                send(QEvent.Type.MouseButtonRelease, x, y, left, Qt.MouseButton.NoButton)
                 stage.settle()
             moved += 1
         if not painted:
