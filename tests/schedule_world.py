@@ -15,6 +15,7 @@ from tests.helpers import ADMIN, PASSWORD, add_user
 
 ZONE = ZoneInfo("America/Los_Angeles")  # tests.helpers.PROFILE's time zone
 MONDAY = date(2026, 11, 23)  # the Monday after TODAY
+PAST_MONDAY = date(2026, 11, 9)  # before any real today: arrivals and completions can be recorded on it
 
 
 @dataclass(frozen=True)

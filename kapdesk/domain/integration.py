@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from kapdesk.domain.appointments import Appointment, AppointmentKind
+from kapdesk.domain.appointments import Appointment, AppointmentKind, Status
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ def integration_warnings(appointments: Iterable[Appointment], window: Integratio
     for booked in by_patient.values():
         booked.sort(key=lambda a: a.starts_at)
         for index, dosing in enumerate(booked):
-            if dosing.kind is not AppointmentKind.DOSING:
-                continue
+            if dosing.kind is not AppointmentKind.DOSING or dosing.status is Status.NO_SHOW:
+                continue  # a session that didn't happen needs no integration
             follower = next((a for a in booked[index + 1 :] if a.starts_at >= dosing.ends_at), None)
             if follower is None or follower.kind is AppointmentKind.DOSING:
                 warnings[dosing.id] = f"No integration appointment booked ({window.describe()})."

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -42,9 +43,12 @@ from kapdesk.services.audit_trail import Entry
 from kapdesk.services.booking_checks import Resolved, find_clashes, resolve, suggest
 from kapdesk.services.readiness import ReadinessChecks
 from kapdesk.services.schedule_rows import read_ids
-from kapdesk.services.schedule_setup import read_availability
+from kapdesk.services.schedule_setup import read_availability, read_zone_name
 from kapdesk.services.work import Unit, Work, audited
 
+# Statuses that say what happened: set on the appointment's day or after, never ahead (a preparation session marked
+# completed three weeks early would count as done for readiness).
+_ON_THE_DAY = frozenset({Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW})
 NOTIFY_CHANNEL = "kapdesk_schedule"  # PostgreSQL: every PC's calendar listens here (ui/schedule/watcher.py)
 T = TypeVar("T")
 _A, _AC = AppointmentRow.__table__, AppointmentClinician.__table__
@@ -75,7 +79,7 @@ class BookingService:
 
         def attempt() -> list[int]:
             with self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
-                resolved = self._resolve(unit, clean, new=True)
+                resolved = self._resolve(unit, clean)
                 zone = read_availability(unit.connection).zone
                 starts = repeat_starts(clean.starts_at, repeat, zone) if repeat else [clean.starts_at]
                 duration = clean.ends_at - clean.starts_at
@@ -119,7 +123,7 @@ class BookingService:
                     raise ValidationFailed(
                         [FieldError("status", f"A {Status(row.status).label.lower()} appointment can't be changed.")]
                     )
-                resolved = self._resolve(unit, clean, new=clean.type_id != row.type_id)
+                resolved = self._resolve(unit, clean, row)
                 zone = read_availability(unit.connection).zone
                 duration = clean.ends_at - clean.starts_at
                 places = [_Placement(row, clean.starts_at, clean.ends_at)]
@@ -184,6 +188,12 @@ class BookingService:
                         )
                     ]
                 )
+            if status in _ON_THE_DAY:
+                zone = ZoneInfo(read_zone_name(unit.connection))
+                if row.starts_at.astimezone(zone).date() > self._work.clock().astimezone(zone).date():
+                    raise ValidationFailed(
+                        [FieldError("status", f"It can't be marked {status.label.lower()} before its day.")]
+                    )
             if status is Status.ARRIVED:
                 self._require_ready(unit, appointment_id)
             row.status = status.value
@@ -219,9 +229,24 @@ class BookingService:
 
     # -- the steps -----------------------------------------------------------------------------------------
 
-    def _resolve(self, unit: Unit, draft: AppointmentDraft, *, new: bool) -> Resolved:
+    def _resolve(self, unit: Unit, draft: AppointmentDraft, row: AppointmentRow | None = None) -> Resolved:
+        """`row`: the appointment being changed, whose own type, room and clinicians may stay though retired."""
         assert draft.patient_id is not None and draft.type_id is not None and draft.room_id is not None
-        return resolve(unit.connection, draft.patient_id, draft.type_id, draft.room_id, draft.clinician_ids, new=new)
+        if row is None:
+            return resolve(
+                unit.connection, draft.patient_id, draft.type_id, draft.room_id, draft.clinician_ids, new=True
+            )
+        kept = unit.connection.execute(select(_AC.c.user_id).where(_AC.c.appointment_id == row.id)).scalars()
+        return resolve(
+            unit.connection,
+            draft.patient_id,
+            draft.type_id,
+            draft.room_id,
+            draft.clinician_ids,
+            new=draft.type_id != row.type_id,
+            kept_room=row.room_id,
+            kept_clinicians=frozenset(kept),
+        )
 
     def _check(
         self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, places: list[_Placement], override_reason: str
@@ -231,7 +256,11 @@ class BookingService:
         turnover = timedelta(minutes=resolved.type.turnover_minutes)
         moving = [p.row.id for p in places if p.row is not None]
         clashes: list[Clash] = []
-        for place in places:  # repeats are a day or more apart and last at most 12 h: never each other's clash
+        for index, place in enumerate(places):
+            if any(_overlap(place, other, turnover) for other in places[:index]):  # a member moved on its own
+                raise ValidationFailed(
+                    [FieldError("start", "Moved like this, appointments of the series would overlap each other.")]
+                )
             clashes += find_clashes(
                 unit.connection,
                 starts_at=place.starts_at,
@@ -262,7 +291,10 @@ class BookingService:
             words = " ".join(dict.fromkeys(c.describe(availability.zone) for c in clashes))
             raise BookingConflict(clashes, slots, f"That time is taken. {words}")
         warnings = [
-            w for p in places for w in hours_warnings(availability, p.starts_at, p.ends_at, resolved.clinicians)
+            w
+            for p in places
+            if _moved(unit, p, resolved)
+            for w in hours_warnings(availability, p.starts_at, p.ends_at, resolved.clinicians)
         ]
         if warnings and not override_reason.strip():
             raise OutsideHours(list(dict.fromkeys(warnings)))
@@ -295,10 +327,11 @@ class BookingService:
     ) -> None:
         row = place.row
         assert row is not None
+        if override.strip() or _moved(unit, place, resolved):  # a reason belongs to the times it was given for
+            row.override_reason = override.strip()[:200]
         row.type_id, row.room_id, row.notes = resolved.type.id, draft.room_id, draft.notes
         row.starts_at, row.ends_at = place.starts_at, place.ends_at
         row.room_free_at = place.ends_at + timedelta(minutes=resolved.type.turnover_minutes)
-        row.override_reason = override.strip()[:200] if override.strip() else row.override_reason or ""
         row.updated_at = utcnow()
         unit.session.flush()
         unit.connection.execute(_AC.delete().where(_AC.c.appointment_id == row.id))
@@ -371,7 +404,12 @@ class BookingService:
         except IntegrityError as error:
             if "ex_appointment" not in str(error.orig):
                 raise
+        try:
             return attempt()
+        except IntegrityError as error:
+            if "ex_appointment" not in str(error.orig):
+                raise
+            raise BookingConflict([], [], "Another computer booked the same time a moment ago.") from error
 
     @contextmanager
     def _guard(self, appointment_id: int) -> Iterator[None]:
@@ -386,6 +424,21 @@ class BookingService:
         return ConflictError(
             "Someone changed this appointment on another computer after you opened it.", current[0] if current else None
         )
+
+
+def _moved(unit: Unit, place: _Placement, resolved: Resolved) -> bool:
+    """Whether this placement is new or changes when, or with whom: only then are hours checked (again). Editing
+    the notes of an appointment booked outside hours with a reason doesn't ask for the reason a second time."""
+    row = place.row
+    if row is None or (row.starts_at, row.ends_at) != (place.starts_at, place.ends_at):
+        return True
+    current = unit.connection.execute(select(_AC.c.user_id).where(_AC.c.appointment_id == row.id)).scalars()
+    return set(current) != set(resolved.clinicians)
+
+
+def _overlap(a: _Placement, b: _Placement, turnover: timedelta) -> bool:
+    """Members of one booking share room, patient and clinicians: any overlap (room turnover included) clashes."""
+    return a.starts_at < b.ends_at + turnover and b.starts_at < a.ends_at + turnover
 
 
 def _overridden(reason: str) -> str:

@@ -36,10 +36,19 @@ class Resolved:
 
 
 def resolve(
-    connection: Connection, patient_id: int, type_id: int, room_id: int, clinician_ids: Sequence[int], *, new: bool
+    connection: Connection,
+    patient_id: int,
+    type_id: int,
+    room_id: int,
+    clinician_ids: Sequence[int],
+    *,
+    new: bool,
+    kept_room: int | None = None,
+    kept_clinicians: frozenset[int] = frozenset(),
 ) -> Resolved:
-    """Raises ValidationFailed naming each field that points at something that can't be booked. `new` is False
-    when an existing appointment changes: its type may since have been retired."""
+    """Raises ValidationFailed naming each field that points at something that can't be booked. When an existing
+    appointment changes, what it already had may stay even if since retired: its type (`new` False), its room
+    (`kept_room`) and its clinicians (`kept_clinicians`), so its notes or time can still be edited."""
     errors: list[FieldError] = []
     type_row = connection.execute(select(_T).where(_T.c.id == type_id)).first()
     if type_row is None:
@@ -58,11 +67,11 @@ def resolve(
     room = connection.execute(select(Room.name, Room.kind, Room.active).where(Room.id == room_id)).first()
     if room is None:
         errors.append(FieldError("room", "That room doesn't exist."))
-    elif not room.active:
+    elif not room.active and room_id != kept_room:
         errors.append(FieldError("room", f"{room.name} is retired and takes no bookings."))
     elif type_row is not None and room.kind != type_row.room_kind:
         errors.append(FieldError("room", f"{type_row.name} needs a {type_row.room_kind} room; {room.name} is not one."))
-    clinicians = _clinicians(connection, clinician_ids, errors)
+    clinicians = _clinicians(connection, clinician_ids, kept_clinicians, errors)
     if errors:
         raise ValidationFailed(errors)
     assert type_row is not None and patient is not None and room is not None
@@ -71,7 +80,9 @@ def resolve(
     )
 
 
-def _clinicians(connection: Connection, ids: Sequence[int], errors: list[FieldError]) -> dict[int, str]:
+def _clinicians(
+    connection: Connection, ids: Sequence[int], kept: frozenset[int], errors: list[FieldError]
+) -> dict[int, str]:
     found: dict[int, str] = {}
     rows = connection.execute(select(User.id, User.full_name, User.active).where(User.id.in_(ids))).all()
     roles: dict[int, set[str]] = {}
@@ -79,7 +90,7 @@ def _clinicians(connection: Connection, ids: Sequence[int], errors: list[FieldEr
         roles.setdefault(user_id, set()).add(role)
     clinical = {r.value for r in CLINICAL_ROLES}
     for user_id, name, active in rows:
-        if not active:
+        if not active and user_id not in kept:
             errors.append(FieldError("clinicians", f"{name}'s account is disabled; choose someone else."))
         elif not roles.get(user_id, set()) & clinical:
             labels = ", ".join(sorted(Role(r).label for r in roles.get(user_id, ()))) or "no role"

@@ -19,6 +19,7 @@ from kapdesk.domain.readiness import Need, Readiness, Requirement, State, ready
 
 Provider = Callable[[Connection, Sequence[Appointment]], dict[int, Requirement]]
 _A, _T = AppointmentRow.__table__, AppointmentTypeRow.__table__
+_AHEAD = (Status.SCHEDULED, Status.ARRIVED)  # readiness matters before dosing, not once it is done or missed
 
 
 class ReadinessChecks:
@@ -35,7 +36,7 @@ class ReadinessChecks:
         self._providers[need] = provider
 
     def check(self, connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Readiness]:
-        dosing = [a for a in appointments if a.kind is AppointmentKind.DOSING and a.holds_time]
+        dosing = [a for a in appointments if a.kind is AppointmentKind.DOSING and a.status in _AHEAD]
         if not dosing:
             return {}
         answers = [provider(connection, dosing) for provider in self._providers.values()]

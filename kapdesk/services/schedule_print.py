@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
@@ -20,7 +21,7 @@ from kapdesk.domain.errors import FieldError, NotFound, ValidationFailed
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.audit_trail import Entry
 from kapdesk.services.schedule_rows import REACH, overlapping, read
-from kapdesk.services.schedule_setup import read_availability
+from kapdesk.services.schedule_setup import read_zone_name
 from kapdesk.services.work import Unit, Work, audited
 
 EXPORT_MAX_DAYS = 366
@@ -90,7 +91,7 @@ class SchedulePrintService:
         row = connection.execute(select(ClinicProfileRow.__table__).where(ClinicProfileRow.id == 1)).first()
         if row is None:
             raise NotFound("The clinic has no profile yet.", "An admin sets it up at first run.")
-        zone = read_availability(connection).zone
+        zone = ZoneInfo(read_zone_name(connection))
         start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
         return ClinicProfile(row.name, row.address, row.phone, row.time_zone), start, end

@@ -210,8 +210,12 @@ def read_resources(connection: Connection) -> ScheduleResources:
     return ScheduleResources(clinicians, rooms, types)
 
 
+def read_zone_name(connection: Connection) -> str:
+    return connection.scalar(select(ClinicProfileRow.time_zone).where(ClinicProfileRow.id == 1)) or FALLBACK_ZONE
+
+
 def read_availability(connection: Connection) -> Availability:
-    zone = connection.scalar(select(ClinicProfileRow.time_zone).where(ClinicProfileRow.id == 1)) or FALLBACK_ZONE
+    zone = read_zone_name(connection)
     clinic = WeeklyHours(
         {row.weekday: (row.opens, row.closes) for row in connection.execute(select(ClinicHoursRow.__table__))}
     )

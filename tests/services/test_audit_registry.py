@@ -29,7 +29,7 @@ from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
 from kapdesk.services.schedule_print import Selection
 from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up, sign_in_as
-from tests.schedule_world import MONDAY, World, build_world, draft, local
+from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
 
 
 def service_methods() -> dict[str, Callable[..., object]]:
@@ -127,7 +127,7 @@ def _with_note(call: Callable[[Clinic, NoteRecord], object]) -> Callable[[Clinic
 def _with_booking(call: Callable[[Clinic, Appointment, World], object]) -> Callable[[Clinic], Prepared]:
     def prepare(clinic: Clinic) -> Prepared:
         world = build_world(clinic)
-        booked = clinic.booking.book(draft(world, local(MONDAY, 9))).value[0]
+        booked = clinic.booking.book(draft(world, local(PAST_MONDAY, 9))).value[0]
         return lambda: call(clinic, booked, world)
 
     return prepare
@@ -202,21 +202,25 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
         build_world(c)
     ),
     "BookingService.change": _with_booking(
-        lambda c, a, w: c.booking.change(a.id, a.version, draft(w, local(MONDAY, 10), notes="bring water"))
+        lambda c, a, w: c.booking.change(a.id, a.version, draft(w, local(PAST_MONDAY, 10), notes="bring water"))
     ),
     "BookingService.move": _with_booking(
-        lambda c, a, w: c.booking.move(a.id, a.version, local(MONDAY, 13), local(MONDAY, 15))
+        lambda c, a, w: c.booking.move(a.id, a.version, local(PAST_MONDAY, 13), local(PAST_MONDAY, 15))
     ),
-    "BookingService.set_status": _with_booking(lambda c, a, w: c.booking.set_status(a.id, a.version, Status.ARRIVED)),
+    "BookingService.set_status": _with_booking(lambda c, a, w: c.booking.set_status(a.id, a.version, Status.NO_SHOW)),
     "BookingService.cancel": _with_booking(lambda c, a, w: c.booking.cancel(a.id, a.version, "unwell")),
-    "CalendarService.page": _with_booking(lambda c, a, w: c.calendar.page(local(MONDAY, 0), local(MONDAY, 23))),
+    "CalendarService.page": _with_booking(
+        lambda c, a, w: c.calendar.page(local(PAST_MONDAY, 0), local(PAST_MONDAY, 23))
+    ),
     "CalendarService.for_patient": _with_booking(lambda c, a, w: c.calendar.for_patient(a.patient_id)),
     "CalendarService.get": _with_booking(lambda c, a, w: c.calendar.get(a.id)),
     "SchedulePrintService.day_sheet": _with_booking(
-        lambda c, a, w: c.schedule_print.day_sheet(MONDAY, Selection(room_id=a.room_id))
+        lambda c, a, w: c.schedule_print.day_sheet(PAST_MONDAY, Selection(room_id=a.room_id))
     ),
-    "SchedulePrintService.call_list": _with_booking(lambda c, a, w: c.schedule_print.call_list(MONDAY)),
-    "SchedulePrintService.export_ics": _with_booking(lambda c, a, w: c.schedule_print.export_ics(MONDAY, MONDAY)),
+    "SchedulePrintService.call_list": _with_booking(lambda c, a, w: c.schedule_print.call_list(PAST_MONDAY)),
+    "SchedulePrintService.export_ics": _with_booking(
+        lambda c, a, w: c.schedule_print.export_ics(PAST_MONDAY, PAST_MONDAY)
+    ),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {

@@ -12,7 +12,7 @@ from kapdesk.domain.clashes import BookingConflict, OutsideHours, Resource
 from kapdesk.domain.errors import ConflictError, ValidationFailed
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.series import Repeat, Scope
-from tests.schedule_world import MONDAY, ZONE, build_world, draft, local
+from tests.schedule_world import MONDAY, PAST_MONDAY, ZONE, build_world, draft, local
 
 
 @pytest.fixture
@@ -167,7 +167,7 @@ def test_a_move_made_to_an_old_version_is_refused(clinic, world) -> None:
 
 
 def test_statuses_follow_the_allowed_path(clinic, world) -> None:
-    booked = clinic.booking.book(draft(world, local(MONDAY, 9), code="prep", room="therapy", minutes=60)).value[0]
+    booked = clinic.booking.book(draft(world, local(PAST_MONDAY, 9), code="prep", room="therapy", minutes=60)).value[0]
     arrived = clinic.booking.set_status(booked.id, booked.version, Status.ARRIVED).value
     done = clinic.booking.set_status(arrived.id, arrived.version, Status.COMPLETED).value
     assert done.status is Status.COMPLETED
@@ -175,6 +175,14 @@ def test_statuses_follow_the_allowed_path(clinic, world) -> None:
         clinic.booking.set_status(done.id, done.version, Status.NO_SHOW)
     with pytest.raises(ValidationFailed):
         clinic.booking.cancel(done.id, done.version, "late")
+
+
+def test_what_happened_is_not_recorded_before_the_day(clinic, world) -> None:
+    ahead = clinic.booking.book(draft(world, local(MONDAY + timedelta(weeks=104), 9))).value[0]
+    for status in (Status.ARRIVED, Status.NO_SHOW):  # (completed only follows arrived)
+        with pytest.raises(ValidationFailed, match="before its day"):
+            clinic.booking.set_status(ahead.id, ahead.version, status)
+    assert clinic.calendar.get(ahead.id)[0].status is Status.SCHEDULED
 
 
 def test_dosing_sessions_show_readiness_and_integration_warnings(clinic, world) -> None:
@@ -210,7 +218,7 @@ def test_dosing_sessions_show_readiness_and_integration_warnings(clinic, world) 
 
 def test_a_completed_preparation_session_meets_that_need(clinic, world) -> None:
     prep = clinic.booking.book(
-        draft(world, local(MONDAY, 9), code="prep", room="therapy", clinicians=("therapist",), minutes=60)
+        draft(world, local(PAST_MONDAY, 9), code="prep", room="therapy", clinicians=("therapist",), minutes=60)
     ).value[0]
     arrived = clinic.booking.set_status(prep.id, prep.version, Status.ARRIVED).value
     clinic.booking.set_status(arrived.id, arrived.version, Status.COMPLETED)
@@ -236,3 +244,48 @@ def test_a_clinicians_own_calendar_shows_only_theirs(clinic, world) -> None:
     assert [a.clinician_names for a in mine] == [("Nurse",)]
     room = clinic.calendar.page(start, end, room_id=world.rooms["dose1"]).appointments
     assert [a.room_name for a in room] == ["Dosing Suite 1"]
+
+
+def test_moving_the_following_ones_onto_a_member_moved_alone_is_refused(clinic, world) -> None:
+    series = clinic.booking.book(
+        draft(world, local(MONDAY, 9), code="follow-up", room="consult", minutes=30), repeat=Repeat(7, 3)
+    ).value
+    second_day = MONDAY + timedelta(weeks=1)
+    third = series[2]
+    clinic.booking.move(third.id, third.version, local(second_day, 9, 30), local(second_day, 10))  # alone
+    second = series[1]
+    with pytest.raises(ValidationFailed, match="overlap each other"):
+        clinic.booking.move(
+            second.id, second.version, local(second_day, 9), local(second_day, 10), scope=Scope.FOLLOWING
+        )
+    after = clinic.calendar.for_patient(world.patients[0])
+    assert sorted(a.starts_at for a in after) == [local(MONDAY, 9), local(second_day, 9), local(second_day, 9, 30)]
+
+
+def test_a_reason_given_for_hours_belongs_to_those_hours(clinic, world) -> None:
+    early = clinic.booking.book(draft(world, local(MONDAY, 7)), override_reason="before work").value[0]
+    noted = clinic.booking.change(early.id, early.version, draft(world, local(MONDAY, 7), notes="bring water")).value[0]
+    assert noted.override_reason == "before work"  # editing the notes doesn't ask again
+    moved = clinic.booking.move(noted.id, noted.version, local(MONDAY, 10), local(MONDAY, 12)).value[0]
+    assert moved.override_reason == ""  # inside hours now: no reason stands
+
+
+def test_an_appointment_keeps_its_retired_room_and_disabled_clinician_while_edited(clinic, world) -> None:
+    booked = clinic.booking.book(draft(world, local(MONDAY, 9), clinicians=("nurse",))).value[0]
+    clinic.schedule_setup.update_room(world.rooms["dose1"], "Dosing Suite 1", RoomKind.DOSING, active=False)
+    clinic.users.disable("nurse")
+    edited = clinic.booking.change(
+        booked.id, booked.version, draft(world, local(MONDAY, 9), clinicians=("nurse",), notes="late start")
+    ).value[0]
+    assert (edited.room_name, edited.clinician_names, edited.notes) == ("Dosing Suite 1", ("Nurse",), "late start")
+    with pytest.raises(ValidationFailed, match="disabled"):
+        clinic.booking.book(draft(world, local(MONDAY, 13), room="dose2", clinicians=("nurse",), patient=1))
+
+
+def test_a_missed_dosing_session_needs_no_integration(clinic, world) -> None:
+    dose = clinic.booking.book(draft(world, local(PAST_MONDAY, 9))).value[0]
+    start, end = local(PAST_MONDAY, 0), local(PAST_MONDAY + timedelta(days=1), 0)
+    assert dose.id in clinic.calendar.page(start, end).integration
+    clinic.booking.set_status(dose.id, dose.version, Status.NO_SHOW)
+    page = clinic.calendar.page(start, end)
+    assert dose.id not in page.integration and dose.id not in page.readiness
