@@ -69,7 +69,10 @@ def answer_dialog(monkeypatch, fill) -> list[BookingDialog]:  # type: ignore[no-
     def run(dialog: BookingDialog) -> int:
         opened.append(dialog)
         dialog.show()
-        fill(dialog)
+        try:
+            fill(dialog)
+        finally:
+            dialog.done(0)  # as the dialog's loop would end: no window outlives the test
         return 0
 
     monkeypatch.setattr(screen_module.BookingDialog, "exec", run)
@@ -120,6 +123,17 @@ def test_dragging_to_another_clinicians_column_hands_the_appointment_over(qtbot,
     source, target = f"c{world.clinicians['prescriber']}", f"c{world.clinicians['nurse']}"
     drag(qtbot, screen, at(screen, source, 9, 30), at(screen, target, 9, 30))
     assert sqlite_clinic.calendar.get(booked.id)[0].clinician_ids == (world.clinicians["nurse"],)
+
+
+def test_a_shared_appointment_hands_over_only_the_clinician_it_was_dragged_from(
+    qtbot, screen, world, sqlite_clinic
+) -> None:  # type: ignore[no-untyped-def]
+    booked = sqlite_clinic.booking.book(draft(world, local(MONDAY, 9), clinicians=("prescriber", "nurse"))).value[0]
+    screen.reload()
+    source, target = f"c{world.clinicians['prescriber']}", f"c{world.clinicians['therapist']}"
+    drag(qtbot, screen, at(screen, source, 9, 30), at(screen, target, 9, 30))  # the Nurse's column is further left
+    after = sqlite_clinic.calendar.get(booked.id)[0]
+    assert set(after.clinician_ids) == {world.clinicians["nurse"], world.clinicians["therapist"]}
 
 
 def test_opening_an_appointment_and_cancelling_it_frees_the_time(
@@ -243,3 +257,23 @@ def test_a_booking_on_another_pc_appears_on_the_open_calendar(qtbot, clinic, db_
         watcher.stop()
     finally:
         other.close()
+
+
+def test_closing_the_dialog_with_unsaved_changes_asks_first(qtbot, screen, world, sqlite_clinic, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    booked = sqlite_clinic.booking.book(draft(world, local(MONDAY, 9))).value[0]
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Cancel
+    )
+
+    def fill(dialog: BookingDialog) -> None:
+        dialog.reject()  # nothing typed: closes without asking
+        assert not asked and not dialog.isVisible()
+        dialog.show()
+        dialog.fields.notes.setPlainText("bring the consent form")
+        dialog.reject()  # typed: asks, and Cancel keeps the dialog and the text
+        assert asked and "aren't saved" in asked[0] and dialog.isVisible()
+        assert dialog.fields.notes.toPlainText() == "bring the consent form"
+
+    answer_dialog(monkeypatch, fill)
+    screen.open(booked.id)

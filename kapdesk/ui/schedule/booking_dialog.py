@@ -36,6 +36,7 @@ from kapdesk.ui.admin.fields import MessageSlot, show_field_errors
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.schedule.booking_form import BookingFields
+from kapdesk.ui.widgets.confirm import may_discard
 from kapdesk.ui.widgets.validated_form import add_row
 
 PROBLEM_STYLE = "background: #fff4e5; border: 1px solid #f0a202; border-radius: 4px; padding: 6px;"
@@ -133,6 +134,23 @@ class BookingDialog(QDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
         restore_geometry(self, settings, "booking_dialog")
         (fields.type if appointment else fields.patient).setFocus()
+        self._as_opened = self._typed()
+
+    def _typed(self) -> tuple[object, ...]:
+        """What the user has entered, to tell whether closing would throw anything away."""
+        f = self.fields
+        return (f.draft(), f.repeat.isChecked(), f.every.value(), f.count.value(), self.reason.text())
+
+    def _keeps_edits(self, doing: str) -> bool:
+        """True if there is nothing unsaved, or the user agrees to drop it before `doing`."""
+        return self._typed() == self._as_opened or may_discard(
+            self, "Unsaved changes", f"Your changes to this appointment aren't saved. Discard them and {doing}?"
+        )
+
+    def reject(self) -> None:
+        if self._keeps_edits("close"):
+            save_geometry(self, self._settings, "booking_dialog")
+            super().reject()
 
     # -- saving ----------------------------------------------------------------------------------------
 
@@ -249,6 +267,8 @@ class BookingDialog(QDialog):
 
     def set_status(self, status: Status) -> None:
         assert self.appointment is not None
+        if not self._keeps_edits(f"mark it {status.label.lower()}"):
+            return
         try:
             outcome = self._clinic.booking.set_status(self.appointment.id, self.appointment.version, status)
         except KapdeskError as error:
@@ -258,6 +278,8 @@ class BookingDialog(QDialog):
 
     def cancel_appointment(self) -> None:
         assert self.appointment is not None
+        if not self._keeps_edits("cancel it"):
+            return
         reason, ok = QInputDialog.getText(self, "Cancel appointment", "Why is it cancelled?")
         if not ok:
             return

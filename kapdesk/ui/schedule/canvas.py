@@ -80,6 +80,9 @@ class CalendarCanvas(QWidget):
         self._focus_column: int | None = None
         self._focus_y: float | None = None  # the time the keyboard was last at, for steps through empty columns
         self._drag: Drag | None = None
+        # The column the last drag of an appointment began in: with several clinicians it is shown in each of
+        # their columns, and a drag to another clinician's column hands over the one it was dragged from.
+        self.drag_from: str | None = None
         self._press = QPoint()
         self._fonts = paint.Fonts.from_font(self.font())
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -259,6 +262,7 @@ class CalendarCanvas(QWidget):
         block = self._block_at(pos)
         self._drag = None
         if block is not None:
+            self.drag_from = self._grid.columns[block.column].key
             self._set_selected(block.appointment.id)
             self._set_focus_column(block.column)
             self._drag = Drag.edit(self._grid, block, pos.y()) if movable(block) else None

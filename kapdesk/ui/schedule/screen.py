@@ -347,13 +347,11 @@ class ScheduleScreen(QWidget):
             return
 
     def _source_clinician(self, appointment: Appointment) -> int | None:
-        """Which of the appointment's clinicians the drag started from (the canvas knows the pressed column)."""
-        focus = self.canvas.selected_id == appointment.id and self.canvas.placement.by_id.get(appointment.id)
-        if focus:
-            for block in focus:
-                column = self.canvas.grid.columns[block.column]
-                if column.clinician_id in appointment.clinician_ids:
-                    return column.clinician_id
+        """Which of the appointment's clinicians the drag started from."""
+        key = self.canvas.drag_from
+        column = next((c for c in self.canvas.grid.columns if c.key == key), None)
+        if column is not None and column.clinician_id in appointment.clinician_ids:
+            return column.clinician_id
         return appointment.clinician_ids[0] if appointment.clinician_ids else None
 
     def _ask_scope(self, appointment: Appointment) -> Scope | None:
