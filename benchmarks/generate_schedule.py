@@ -14,19 +14,20 @@ clinic's calendar holds:
   three kinds (5 dosing suites, 4 therapy rooms, 3 consult rooms);
 - closed days (US public holidays) and time off (a vacation and two short absences a year per clinician);
 - appointments booked as treatment courses, about 15 per course: a consultation, one or two preparation
-  sessions, six dosing sessions twice a week (one route per course; prescriber or nurse plus therapist), an
-  integration session one or two days after most of them (some missing or late, as in life, so the calendar's
-  integration warnings have something to say) and a follow-up. Courses start on random weekdays, so about
-  1,930 appointments fall in every week (PLATFORM.md's "a week of a whole clinic (1,900 rows out of 1M)");
-  1,000,000 appointments therefore span about ten years. Clinicians keep their course's patients, except on
-  their days off; statuses follow the date: completed, cancelled (with a reason) or no-show in the past,
-  scheduled (a few cancelled) in the future. Ids follow booking order (a course is booked at once), so a
-  week's rows are spread over ~two months of ids as in a real file, not stored side by side.
+  sessions, six dosing sessions twice a week (Mon/Thu, Mon/Wed or Tue/Thu; one route per course; prescriber
+  or nurse plus therapist), an integration session 24-72 h after most of them (some missing or too soon, as in
+  life, so the calendar's integration warnings have something to say) and a follow-up; a session that falls
+  on a holiday isn't booked. Courses start on random weekdays, so about 1,930 appointments fall in every week
+  (PLATFORM.md's "a week of a whole clinic (1,900 rows out of 1M)"); 1,000,000 appointments therefore span
+  about ten years. Clinicians keep their course's patients, except on their days off; statuses follow the
+  date: completed, cancelled (with a reason) or no-show in the past, scheduled (a few cancelled) in the
+  future. Ids follow booking order (a course is booked at once), so a week's rows are spread over ~two months
+  of ids as in a real file, not stored side by side.
 
-1,930 appointments a week is more than 20 clinicians and 12 rooms can really hold (about 2.5 times the room
-hours), so clinicians and rooms are double-booked in places: more overlapping lanes than a real clinic, i.e.
-a slightly pessimistic layout. Appointments stay inside clinic hours, on open weekdays, never during the
-assigned clinician's time off.
+1,930 appointments a week (averaging ~95 minutes of room time, dosing sessions two clinicians) is four to five
+times what 20 clinicians and 12 rooms can hold in 50 clinic hours a week, so clinicians and rooms are
+double-booked throughout: a clinician's day column has ~3 lanes, a room's more. A pessimistic layout.
+Appointments stay inside clinic hours, on open weekdays, never during the assigned clinician's time off.
 
 The file is `benchmarks/data/schedule-1000k.sqlite3` (`schedule-100k.sqlite3` for --appointments 100000, ...),
 its audit key `schedule-1000k.audit.key`, and a note `schedule-1000k.json` recording the generator version,
@@ -53,7 +54,7 @@ from zoneinfo import ZoneInfo
 from generate_clinic import DATA_DIR, key_matches, key_path, remove_database, size_label
 
 # Bump when the data this script makes changes in a way the benchmark would notice.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 5
 DEFAULT_APPOINTMENTS = 1_000_000
 DEFAULT_PATIENTS = 100_000
 DEFAULT_SEED = 1
@@ -83,6 +84,9 @@ EXTRA_STAFF = {
                   ("bench-rvale", "Rowan Vale", "PhD"), ("bench-mnyberg", "Mia Nyberg", "LMFT")),
 }  # fmt: skip
 PART_TIME = ((0, 1, 2), (1, 2, 3), (2, 3, 4))  # the first three therapists added work 3 days, 09:00-17:00
+# Twice-weekly dosing, 48 h or more apart, never on a Friday (its integration session would fall after the
+# weekend, over 72 h later): Monday and Thursday, Monday and Wednesday, or Tuesday and Thursday.
+DOSING_DAYS = ((0, 3), (0, 2), (1, 3))
 ROUTES = (("dose-iv", 0.40), ("dose-sl", 0.25), ("dose-esk", 0.20), ("dose-im", 0.15))
 CANCEL_REASONS = (
     "Patient unwell",
@@ -430,15 +434,11 @@ class Calendar:
             offset = self.offsets[day] = noon.utcoffset()  # type: ignore[assignment]
         return datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(minutes=minutes) - offset
 
-    def _open_day(self, day: date) -> date:
-        """The day itself if the clinic is open, else the nearest open weekday (earlier or later at random), so a
-        holiday's sessions spread over the days around it instead of piling onto one."""
-        step = timedelta(days=1 if self.rng.random() < 0.5 else -1)
-        for n in range(1, 15):
-            if day.weekday() < 5 and day not in self.closed:
-                return day
-            day += step * n if n % 2 else -step * n  # d+1, d-1, d+2, d-2 ... (or mirrored)
-        return day
+    def _open_day(self, day: date) -> date | None:
+        """The day (a weekend day moves to Monday), or None when the clinic is closed then: that session is
+        simply not booked, so a holiday week is quieter instead of piling its bookings onto the days around it."""
+        day = weekday_on_or_after(day)
+        return None if day in self.closed else day
 
     def _available(self, user_id: int, day: date) -> bool:
         works = self.works.get(user_id)
@@ -467,9 +467,14 @@ class Calendar:
         route = rng.choices([r for r, _ in ROUTES], [w for _, w in ROUTES])[0]
         plan: list[Booking] = []
 
-        def add(day: date, code: str, who: tuple[tuple[int, list[int]], ...], room: str, after: int = OPENS) -> Booking:
-            """Book on `day` (or the nearest open day) at a random quarter hour from `after` on."""
-            day = self._open_day(day)
+        def add(
+            day: date, code: str, who: tuple[tuple[int, list[int]], ...], room: str, after: int = OPENS
+        ) -> Booking | None:
+            """Book on `day` at a random quarter hour from `after` on (None if the clinic is closed)."""
+            open_day = self._open_day(day)
+            if open_day is None:
+                return None
+            day = open_day
             minutes = self.types[code][1]
             latest = CLOSES - minutes
             start = rng.randrange(min(after, latest), latest + 1, 15)  # `after` is on the quarter-hour grid
@@ -484,11 +489,13 @@ class Calendar:
         monday = start - timedelta(days=start.weekday()) + timedelta(days=14)
         sessions = 6 if rng.random() < 0.92 else rng.randrange(1, 6)  # some stop early
         last = monday
+        days = rng.choice(DOSING_DAYS)
         for n in range(sessions):
-            day = monday + timedelta(days=7 * (n // 2) + (3 if n % 2 else 0))  # Monday and Thursday
-            last, start_minute, code, _, _ = add(
-                day, route, ((monitor, monitor_pool), (therapist, therapists)), "dosing"
-            )
+            day = monday + timedelta(days=7 * (n // 2) + days[n % 2])
+            dose = add(day, route, ((monitor, monitor_pool), (therapist, therapists)), "dosing")
+            if dose is None:
+                continue
+            last, start_minute, code, _, _ = dose
             ends = start_minute + self.types[code][1]
             roll = rng.random()
             # The integration session 24-72 h after the dosing session ends (CLINICAL.md): the next day no

@@ -10,7 +10,8 @@ week): a whole-clinic week loads in at most 2x the raw sqlite3 range query on th
 including layout; drag feedback stays under 16 ms a frame. Everything runs on a temporary copy of the generated
 file (each calendar read writes its audit event), signed in as the demo's front desk.
 
-Load, per week (random Mondays, local midnight to midnight seven days on; the rounds interleave, order rotating):
+Load, per week (random past Mondays plus this week and the next two, local midnight to midnight seven days on;
+the rounds interleave, order rotating):
   raw      the floor: schedule_rows.BASE's columns and joins with overlapping()'s bounds, then the clinicians
            query in chunks of 900, as hand-written SQL on a plain sqlite3 connection, rows fetched as tuples;
   raw+obj  the same plus building the same Appointment values in plain Python (how much is object building);
@@ -31,7 +32,8 @@ Timed as ScheduleScreen.reload does it: page, columns and open spans, CalendarCa
 then painting the visible viewport and (informational) the whole canvas with grab(). Target: page + layout
 < 50 ms for the whole-clinic week views.
 
-Drag, per view, on the coming week (its appointments are still movable): press on a scheduled block, then
+Drag, per view, on the first coming week with no holiday (its appointments are still movable): press on a
+scheduled block, then
 --drag-steps mouse moves towards another column and time, each frame = sending the move event + processing the
 paint it asks for (QApplication.processEvents), then release. Target: p95 frame < 16 ms.
 """
@@ -174,10 +176,12 @@ COMING_WEEKS = 3  # this week and the next two: what the front desk has open mos
 def pick_weeks(path: Path, count: int, seed: int, zone: ZoneInfo) -> tuple[list[date], date]:
     """`count` Mondays: random past weeks well inside the data (not its thin first weeks), then this week and
     the next two after the generator's NOW (scheduled dosing sessions, so readiness and integration warnings
-    have work to do); and the drag week, next week, whose appointments are still movable."""
+    have work to do); and the drag week: the first week after this one with no closed day, whose appointments
+    are still movable."""
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         first = connection.execute("SELECT min(starts_at) FROM appointments").fetchone()[0]
+        closed = {date.fromisoformat(day) for (day,) in connection.execute("SELECT day FROM closed_days")}
     finally:
         connection.close()
     first_day = datetime.fromisoformat(first).replace(tzinfo=UTC).astimezone(zone).date()
@@ -188,7 +192,10 @@ def pick_weeks(path: Path, count: int, seed: int, zone: ZoneInfo) -> tuple[list[
     mondays = [low + timedelta(days=7 * n) for n in range(max(1, (this_week - low).days // 7 - 1))]
     rng = random.Random(seed)
     past = sorted(rng.sample(mondays, min(count - len(coming), len(mondays))))
-    return past + coming, this_week + timedelta(days=7)
+    drag_week = this_week + timedelta(days=7)
+    while any(drag_week + timedelta(days=n) in closed for n in range(5)):
+        drag_week += timedelta(days=7)
+    return past + coming, drag_week
 
 
 def working_copy(source: Path, key_file: Path, folder: Path) -> tuple[Path, Path]:
@@ -629,7 +636,7 @@ def print_schedule(results: dict[str, Any]) -> None:
     )
     drag = results["drag"]
     print(
-        f"  drag feedback, coming week of {drag['week']} ({drag['appointments']} appointments), "
+        f"  drag feedback, week of {drag['week']} ({drag['appointments']} appointments), "
         f"{drag['steps']} moves per drag; ms per repainted frame (the move event + the paint it asks for)"
     )
     for key in canvas.VIEWS:
