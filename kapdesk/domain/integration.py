@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
-from kapdesk.domain.appointments import Appointment, AppointmentKind, Status
+from kapdesk.domain.appointments import AppointmentKind, Status
+
+
+class Booked(Protocol):
+    """What the rule reads of an appointment (an `Appointment`, or a slimmer row read just for this)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def patient_id(self) -> int: ...
+    @property
+    def kind(self) -> AppointmentKind: ...
+    @property
+    def status(self) -> Status: ...
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -18,12 +36,15 @@ class IntegrationWindow:
         return f"{self.min_hours}–{self.max_hours} h after the session"
 
 
-def integration_warnings(appointments: Iterable[Appointment], window: IntegrationWindow) -> dict[int, str]:
+def integration_warnings(appointments: Iterable[Booked], window: IntegrationWindow) -> dict[int, str]:
     """For each dosing appointment that holds its time: a warning if the patient has no integration appointment
     after it (and before their next dosing session), or if the first one falls outside the window."""
-    by_patient: dict[int, list[Appointment]] = {}
+    by_patient: dict[int, list[Booked]] = {}
     for appointment in appointments:
-        if appointment.holds_time and appointment.kind in (AppointmentKind.DOSING, AppointmentKind.INTEGRATION):
+        if appointment.status is not Status.CANCELLED and appointment.kind in (
+            AppointmentKind.DOSING,
+            AppointmentKind.INTEGRATION,
+        ):
             by_patient.setdefault(appointment.patient_id, []).append(appointment)
     warnings: dict[int, str] = {}
     low, high = timedelta(hours=window.min_hours), timedelta(hours=window.max_hours)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Connection, select
 
 from kapdesk.db.models import AppointmentClinician, AppointmentRow, AppointmentTypeRow
-from kapdesk.domain.appointments import Appointment, AppointmentKind
+from kapdesk.domain.appointments import Appointment, AppointmentKind, Status
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.errors import NotFound
 from kapdesk.domain.integration import IntegrationWindow, integration_warnings
@@ -28,6 +29,15 @@ from kapdesk.services.schedule_setup import read_availability
 from kapdesk.services.work import Work, audited, phi_free
 
 _A, _AC, _T = AppointmentRow.__table__, AppointmentClinician.__table__, AppointmentTypeRow.__table__
+
+
+class _Booked(NamedTuple):
+    id: int
+    patient_id: int
+    kind: AppointmentKind
+    status: Status
+    starts_at: datetime
+    ends_at: datetime
 
 
 @dataclass(frozen=True)
@@ -150,15 +160,19 @@ class CalendarService:
         window = IntegrationWindow(settings[INTEGRATION_MIN_HOURS], settings[INTEGRATION_MAX_HOURS])
         reach = timedelta(hours=window.max_hours) + REACH
         kinds = [AppointmentKind.DOSING.value, AppointmentKind.INTEGRATION.value]
-        nearby = read(
-            connection,
-            BASE.where(
+        # Only what the rule reads: a week's neighbours are ~2,400 rows, and full Appointment values (names,
+        # rooms, clinicians) for them cost more than the week itself.
+        rows = connection.execute(
+            select(_A.c.id, _A.c.patient_id, _T.c.kind, _A.c.status, _A.c.starts_at, _A.c.ends_at)
+            .join(_T, _T.c.id == _A.c.type_id)
+            .where(
                 _A.c.patient_id.in_({a.patient_id for a in dosing}),
                 _T.c.kind.in_(kinds),
                 _A.c.starts_at > start - reach,
                 _A.c.starts_at < end + reach,
-            ),
+            )
         )
+        nearby = [_Booked(i, p, AppointmentKind(k), Status(st), s, e) for i, p, k, st, s, e in rows]
         warnings = integration_warnings(nearby, window)
         shown = {a.id for a in dosing}
         return {key: text for key, text in warnings.items() if key in shown}

@@ -101,10 +101,14 @@ class CalendarCanvas(QWidget):
         last_hour: int,
         zone: ZoneInfo,
         open_spans: dict[str, list[tuple[datetime, datetime]]],
+        appointments: list[Appointment] | None = None,
     ) -> None:
         """Columns left to right, the local hours shown, and when each column is open (keyed by column key; a
-        column without an entry is drawn all open, one with an empty list all closed)."""
+        column without an entry is drawn all open, one with an empty list all closed). Passing the view's
+        `appointments` too lays them out once, not the old ones on the new columns first."""
         self._cancel_drag()
+        if appointments is not None:
+            self._appointments = list(appointments)
         self._zone = zone
         self._open_spans = dict(open_spans)
         self._grid = Grid(tuple(columns), first_hour, last_hour, hour_height=self._hour_height)

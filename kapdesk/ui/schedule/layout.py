@@ -166,12 +166,18 @@ class Placement:
     def __init__(self, grid: Grid, appointments: Iterable[Appointment], zone: ZoneInfo) -> None:
         self.grid = grid
         entries: list[list[_Entry]] = [[] for _ in grid.columns]
+        by_day: dict[date, list[int]] = {}  # only the columns of the days an appointment touches are looked at
+        for index, column in enumerate(grid.columns):
+            by_day.setdefault(column.day, []).append(index)
+        one_day = timedelta(days=1)
         for appointment in appointments:
             # One conversion per instant; each column's day is then a whole number of days away.
             start_day, start_minute = _wall_clock(appointment.starts_at, zone)
             end_day, end_minute = _wall_clock(appointment.ends_at, zone)
             free_day, free_minute = _wall_clock(appointment.room_free_at, zone)
-            for index, column in enumerate(grid.columns):
+            touched = [start_day + one_day * n for n in range((max(end_day, free_day) - start_day).days + 1)]
+            for index in (i for day in touched for i in by_day.get(day, ())):
+                column = grid.columns[index]
                 start = (start_day - column.day).days * DAY_MINUTES + start_minute
                 end = (end_day - column.day).days * DAY_MINUTES + end_minute
                 if end <= grid.first_minute or start >= grid.last_minute or not column.shows(appointment):

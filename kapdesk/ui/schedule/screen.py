@@ -215,13 +215,13 @@ class ScheduleScreen(QWidget):
             self.focus.blockSignals(False)
             self.state = ViewState(self.state.mode, self.state.by, self.state.day, self.focus.itemData(1))
         state = self.state
-        availability = self._clinic.schedule_setup.availability()
-        start, end = state.bounds(availability)
+        start, end = state.bounds(self._zone)  # the zone as of the last set-up load; the page brings the rest
         try:
             page = self._clinic.calendar.page(start, end, **state.filters())
         except KapdeskError as error:
             self.status.setText(error.message)
             return
+        availability = page.availability
         self._zone = availability.zone
         self._appointments = page.appointments
         flags = page.flags()
@@ -232,8 +232,8 @@ class ScheduleScreen(QWidget):
         else:
             columns = views.columns(state, self._resources.clinicians, self._resources.rooms, page.appointments)
             first, last = views.hour_range(state, availability, page.appointments)
-            self.canvas.set_view(columns, first, last, self._zone, views.open_spans(state, columns, availability))
-            self.canvas.set_appointments(list(page.appointments))
+            spans = views.open_spans(state, columns, availability)
+            self.canvas.set_view(columns, first, last, self._zone, spans, list(page.appointments))
             self.canvas.set_flags(flags)
             self.stack.setCurrentWidget(self.scroll)
         held = sum(1 for a in page.appointments if a.holds_time)

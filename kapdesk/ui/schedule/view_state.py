@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from kapdesk.domain.appointments import Appointment
 from kapdesk.domain.opening_hours import Availability
@@ -38,8 +39,7 @@ class ViewState:
         count = 1 if self.mode is Mode.DAY else 7
         return [self.first_day() + timedelta(days=n) for n in range(count)]
 
-    def bounds(self, availability: Availability) -> tuple[datetime, datetime]:
-        zone = availability.zone
+    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         days = self.days()
         start = datetime.combine(days[0], time(0), tzinfo=zone).astimezone(UTC)
         end = datetime.combine(days[-1] + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
