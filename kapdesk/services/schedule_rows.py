@@ -62,7 +62,7 @@ def read(connection: Connection, statement: Select) -> list[Appointment]:
     rows = connection.execute(statement).all()
     if not rows:
         return []
-    clinicians = _clinicians(connection, [row[0] for row in rows])
+    clinicians = _clinicians(connection, statement)
     return [_appointment(row, clinicians.get(row[0], ())) for row in rows]
 
 
@@ -71,18 +71,19 @@ def read_ids(connection: Connection, ids: Iterable[int]) -> list[Appointment]:
     return read(connection, BASE.where(_A.c.id.in_(wanted))) if wanted else []
 
 
-def _clinicians(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[tuple[int, str], ...]]:
+def _clinicians(connection: Connection, statement: Select) -> dict[int, tuple[tuple[int, str], ...]]:
+    """The clinicians of the appointments `statement` selects, by the same condition: one query that uses the
+    same index, rather than thousands of ids sent back as parameters."""
+    ids = statement.with_only_columns(_A.c.id).order_by(None)
+    query = (
+        select(_AC.c.appointment_id, _AC.c.user_id, _U.c.full_name)
+        .join(_U, _U.c.id == _AC.c.user_id)
+        .where(_AC.c.appointment_id.in_(ids))
+        .order_by(_AC.c.appointment_id, _U.c.full_name)
+    )
     found: dict[int, list[tuple[int, str]]] = {}
-    for start in range(0, len(ids), 900):  # SQLite's bound-parameter limit is well above this; PG doesn't care
-        chunk = ids[start : start + 900]
-        query = (
-            select(_AC.c.appointment_id, _AC.c.user_id, _U.c.full_name)
-            .join(_U, _U.c.id == _AC.c.user_id)
-            .where(_AC.c.appointment_id.in_(chunk))
-            .order_by(_AC.c.appointment_id, _U.c.full_name)
-        )
-        for appointment_id, user_id, name in connection.execute(query):
-            found.setdefault(appointment_id, []).append((user_id, name))
+    for appointment_id, user_id, name in connection.execute(query):
+        found.setdefault(appointment_id, []).append((user_id, name))
     return {key: tuple(value) for key, value in found.items()}
 
 
