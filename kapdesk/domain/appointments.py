@@ -88,6 +88,7 @@ class AppointmentType:
     turnover_minutes: int  # the room stays blocked this long after the end (cleaning, reset)
     room_kind: str  # RoomKind value
     active: bool = True
+    version: int = 1
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class RoomInfo:
     name: str
     kind: RoomKind
     active: bool  # a retired room keeps its past bookings but takes no new ones
+    version: int = 1
 
 
 def check_room_name(name: str) -> list[FieldError]:

@@ -22,7 +22,7 @@ from kapdesk.db.models import (
 from kapdesk.domain.appointments import AppointmentKind, AppointmentType, Route
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
-from kapdesk.domain.errors import FieldError, NotFound, ValidationFailed
+from kapdesk.domain.errors import ConflictError, FieldError, NotFound, ValidationFailed
 from kapdesk.domain.opening_hours import Availability, TimeOff, WeeklyHours, check_time_off, validate_hours
 from kapdesk.domain.permissions import Permission
 from kapdesk.domain.rooms import RoomInfo, RoomKind, check_room_name
@@ -75,11 +75,15 @@ class ScheduleSetupService:
             return Outcome(_room(room), SETUP)
 
     @audited(Action.UPDATE)
-    def update_room(self, room_id: int, name: str, kind: RoomKind, active: bool) -> Outcome[RoomInfo]:
-        """Rename, change kind, retire or bring back a room. Its past bookings keep it."""
+    def update_room(
+        self, room_id: int, name: str, kind: RoomKind, active: bool, *, expected_version: int
+    ) -> Outcome[RoomInfo]:
+        """Rename, change kind, retire or bring back a room as last read (`expected_version`). Its past bookings
+        keep it."""
         _raise(check_room_name(name))
         with self._unit() as unit:
             room = _get(unit.session, Room, room_id, "room")
+            _require_version(room, expected_version, "room")
             clash = unit.session.scalar(select(Room.id).where(Room.name == name.strip(), Room.id != room_id))
             if clash is not None:
                 raise ValidationFailed([FieldError("name", "There is already a room with that name.")])
@@ -92,7 +96,15 @@ class ScheduleSetupService:
 
     @audited(Action.UPDATE)
     def update_type(
-        self, type_id: int, name: str, duration_minutes: int, turnover_minutes: int, room_kind: RoomKind, active: bool
+        self,
+        type_id: int,
+        name: str,
+        duration_minutes: int,
+        turnover_minutes: int,
+        room_kind: RoomKind,
+        active: bool,
+        *,
+        expected_version: int,
     ) -> Outcome[AppointmentType]:
         errors = []
         if not name.strip() or len(name.strip()) > 80:
@@ -104,6 +116,7 @@ class ScheduleSetupService:
         _raise(errors)
         with self._unit() as unit:
             row = _get(unit.session, AppointmentTypeRow, type_id, "appointment type")
+            _require_version(row, expected_version, "appointment type")
             values = {
                 "name": name.strip(),
                 "duration_minutes": duration_minutes,
@@ -198,9 +211,9 @@ def read_resources(connection: Connection) -> ScheduleResources:
         if roles.get(id_, set()) & CLINICAL_ROLES
     )
     rooms = tuple(
-        RoomInfo(id_, name, RoomKind(kind), active)
-        for id_, name, kind, active in connection.execute(
-            select(Room.id, Room.name, Room.kind, Room.active).order_by(Room.name)
+        RoomInfo(id_, name, RoomKind(kind), active, version)
+        for id_, name, kind, active, version in connection.execute(
+            select(Room.id, Room.name, Room.kind, Room.active, Room.version).order_by(Room.name)
         )
     )
     types = tuple(
@@ -234,6 +247,11 @@ def read_availability(connection: Connection) -> Availability:
     return Availability(zone, clinic, closed, {u: WeeklyHours(d) for u, d in working.items()}, off)
 
 
+def _require_version(row: Room | AppointmentTypeRow, expected: int, what: str) -> None:
+    if row.version != expected:
+        raise ConflictError(f"Someone changed this {what} on another computer after you opened it.", row.id)
+
+
 def _raise(errors: list[FieldError]) -> None:
     if errors:
         raise ValidationFailed(errors)
@@ -255,7 +273,7 @@ def _record(unit: Unit, action: Action, entity: str, entity_id: object, summary:
 
 
 def _room(room: Room) -> RoomInfo:
-    return RoomInfo(room.id, room.name, RoomKind(room.kind), room.active)
+    return RoomInfo(room.id, room.name, RoomKind(room.kind), room.active, room.version)
 
 
 def appointment_type(row: AppointmentTypeRow | Row) -> AppointmentType:
@@ -270,6 +288,7 @@ def appointment_type(row: AppointmentTypeRow | Row) -> AppointmentType:
         row.turnover_minutes,
         row.room_kind,
         row.active,
+        row.version,
     )
 
 

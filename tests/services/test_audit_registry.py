@@ -182,10 +182,14 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "NoteService.list_for_patient": _with_note(lambda c, n: c.notes.list_for_patient(n.patient_id)),
     "ScheduleSetupService.add_room": lambda c: lambda: c.schedule_setup.add_room("Suite 9", RoomKind.DOSING),
     "ScheduleSetupService.update_room": lambda c: (
-        lambda room: lambda: c.schedule_setup.update_room(room.id, "Suite 10", RoomKind.DOSING, active=False)
+        lambda room: (
+            lambda: c.schedule_setup.update_room(
+                room.id, "Suite 10", RoomKind.DOSING, active=False, expected_version=room.version
+            )
+        )
     )(c.schedule_setup.add_room("Suite 9", RoomKind.DOSING).value),
     "ScheduleSetupService.update_type": lambda c: (
-        lambda: c.schedule_setup.update_type(1, "Consult", 45, 0, RoomKind.CONSULT, active=True)
+        lambda: c.schedule_setup.update_type(1, "Consult", 45, 0, RoomKind.CONSULT, active=True, expected_version=1)
     ),
     "ScheduleSetupService.set_clinic_hours": lambda c: lambda: c.schedule_setup.set_clinic_hours(HOURS),
     "ScheduleSetupService.set_closed_day": lambda c: lambda: c.schedule_setup.set_closed_day(MONDAY, "Holiday"),

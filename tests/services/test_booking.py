@@ -20,6 +20,26 @@ def world(clinic):  # type: ignore[no-untyped-def]
     return build_world(clinic)
 
 
+def retire(clinic, room_id: int) -> None:  # type: ignore[no-untyped-def]
+    room = next(r for r in clinic.schedule_setup.resources().rooms if r.id == room_id)
+    clinic.schedule_setup.update_room(room.id, room.name, room.kind, active=False, expected_version=room.version)
+
+
+def test_two_admins_editing_one_room_get_a_conflict_not_a_silent_overwrite(clinic, world) -> None:
+    room = next(r for r in clinic.schedule_setup.resources().rooms if r.id == world.rooms["dose1"])
+    clinic.schedule_setup.update_room(room.id, room.name, room.kind, active=False, expected_version=room.version)
+    with pytest.raises(ConflictError):  # the other admin renames from what they read before it was retired
+        clinic.schedule_setup.update_room(room.id, "Suite One", room.kind, active=True, expected_version=room.version)
+    now = next(r for r in clinic.schedule_setup.resources().rooms if r.id == room.id)
+    assert (now.name, now.active) == ("Dosing Suite 1", False)
+    kind = next(t for t in clinic.schedule_setup.resources().types if t.code == "dose-iv")
+    clinic.schedule_setup.update_type(kind.id, kind.name, 130, 15, RoomKind.DOSING, True, expected_version=kind.version)
+    with pytest.raises(ConflictError):
+        clinic.schedule_setup.update_type(
+            kind.id, kind.name, 110, 15, RoomKind.DOSING, True, expected_version=kind.version
+        )
+
+
 def week(clinic):  # type: ignore[no-untyped-def]
     return clinic.calendar.page(local(MONDAY, 0), local(MONDAY + timedelta(days=7), 0))
 
@@ -127,7 +147,7 @@ def test_archived_patients_disabled_clinicians_and_retired_rooms_cannot_be_booke
     with pytest.raises(ValidationFailed) as disabled:
         clinic.booking.book(draft(world, local(MONDAY, 9), clinicians=("nurse",), patient=1))
     assert disabled.value.errors[0].field == "clinicians" and "disabled" in disabled.value.errors[0].message
-    clinic.schedule_setup.update_room(world.rooms["dose2"], "Dosing Suite 2", RoomKind.DOSING, active=False)
+    retire(clinic, world.rooms["dose2"])
     with pytest.raises(ValidationFailed) as retired:
         clinic.booking.book(draft(world, local(MONDAY, 9), room="dose2", patient=1))
     assert retired.value.errors[0].field == "room" and "retired" in retired.value.errors[0].message
@@ -272,7 +292,7 @@ def test_a_reason_given_for_hours_belongs_to_those_hours(clinic, world) -> None:
 
 def test_an_appointment_keeps_its_retired_room_and_disabled_clinician_while_edited(clinic, world) -> None:
     booked = clinic.booking.book(draft(world, local(MONDAY, 9), clinicians=("nurse",))).value[0]
-    clinic.schedule_setup.update_room(world.rooms["dose1"], "Dosing Suite 1", RoomKind.DOSING, active=False)
+    retire(clinic, world.rooms["dose1"])
     clinic.users.disable("nurse")
     edited = clinic.booking.change(
         booked.id, booked.version, draft(world, local(MONDAY, 9), clinicians=("nurse",), notes="late start")

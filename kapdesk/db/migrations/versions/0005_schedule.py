@@ -142,6 +142,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_appointment_clinicians_user_starts", ["user_id", "starts_at"], unique=False)
 
     # ### end Alembic commands ###
+    with op.batch_alter_table("rooms", schema=None) as batch_op:  # two admins editing one room: a clear conflict
+        batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
     _seed_types()
     _seed_clinic_hours()
     if op.get_bind().dialect.name == "postgresql":

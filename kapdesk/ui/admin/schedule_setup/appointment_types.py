@@ -136,6 +136,7 @@ class TypeDialog(SetupDialog):
                 self.turnover.value(),
                 room_kind,
                 self.offered.isChecked(),
+                expected_version=self.kind.version,
             )
         )
 

@@ -80,7 +80,11 @@ class RoomDialog(SetupDialog):
         if room is None:
             self.submit(lambda: self._service.add_room(self.name.text(), kind))
         else:
-            self.submit(lambda: self._service.update_room(room.id, self.name.text(), kind, room.active))
+            self.submit(
+                lambda: self._service.update_room(
+                    room.id, self.name.text(), kind, room.active, expected_version=room.version
+                )
+            )
 
 
 class RoomsSection(QWidget):
@@ -174,7 +178,9 @@ class RoomsSection(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            outcome = self._service.update_room(room.id, room.name, room.kind, not room.active)
+            outcome = self._service.update_room(
+                room.id, room.name, room.kind, not room.active, expected_version=room.version
+            )
         except KapdeskError as error:
             verb = "retire" if room.active else "bring back"
             QMessageBox.warning(self, f"Can't {verb} {room.name}", error_words(error))
