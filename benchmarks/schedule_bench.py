@@ -28,7 +28,7 @@ Layout, per view, on the same weeks' pages (Qt offscreen, the canvas in a 1280x8
   week-140  the whole clinic's week, a column per clinician per day (20 x 7);
   day-20    one whole-clinic day (a Tuesday), a column per clinician (the screen's day view; its own page);
   week-1    one clinician's week in 7 day columns (the screen's week view; page(..., clinician_id=)).
-Timed as ScheduleScreen.reload does it: page, columns and open spans, CalendarCanvas.set_view, set_appointments;
+Timed as ScheduleScreen.reload does it: page, columns and open spans, CalendarCanvas.set_view with the appointments;
 then painting the visible viewport and (informational) the whole canvas with grab(). Target: page + layout
 < 50 ms for the whole-clinic week views.
 
@@ -619,18 +619,17 @@ def print_schedule(results: dict[str, Any]) -> None:
     if not load["same_plan"]:
         print(f"      service plan: {' / '.join(load['service_plan'])}")
     print(f"  layout, canvas in a {VIEWPORT[0]}x{VIEWPORT[1]} scroll area (median over weeks of medians), ms")
-    header = ("view", "appts", "cols", "page", "spans", "set_view", "set_appts", "layout", "load+lay", "paint", "grab")
+    header = ("view", "appts", "cols", "page", "spans", "set_view", "layout", "load+lay", "paint", "grab")
     print("    " + " ".join(f"{h:<9}" if i == 0 else f"{h:>9}" for i, h in enumerate(header)))
     for key, v in results["layout"].items():
         values = (
-            v["appointments"], v["columns"], v["page"], v["spans"], v["set_view"], v["set_appointments"],
+            v["appointments"], v["columns"], v["page"], v["spans"], v["set_view"],
             v["layout"], v["load_and_layout"], v["paint_visible"], v["paint_whole"],
         )  # fmt: skip
         tail = f"  [target < {LOAD_MS_TARGET:.0f} ms] {verdict(v['pass'])}" if "pass" in v else ""
         print(f"    {key:<9} {values[0]:>9.0f} {values[1]:>9} " + " ".join(f"{x:>9.2f}" for x in values[2:]) + tail)
     print(
-        "    (layout = spans + set_view + set_appointments + set_flags; set_view lays out the previous appointments"
-        " on the new columns before set_appointments lays out the new ones; Placement alone: "
+        "    (layout = spans + set_view (with the page's appointments: one layout) + set_flags; Placement alone: "
         + ", ".join(f"{k} {v['placement']:.1f}" for k, v in results["layout"].items())
         + ")"
     )

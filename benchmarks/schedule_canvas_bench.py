@@ -2,8 +2,8 @@
 
 Used by schedule_bench.py (see its docstring for what is measured and the targets). Qt runs offscreen; the
 canvas sits in a QScrollArea the size of a window, as ScheduleScreen puts it, and every step is timed the way
-ScheduleScreen.reload does it: the page (already loaded), columns' open spans, set_view, set_appointments,
-set_flags; then a paint of what the viewport shows and (informational) of the whole canvas with grab().
+ScheduleScreen.reload does it: the page (already loaded), columns' open spans, set_view with the appointments
+(one layout), set_flags; then a paint of what the viewport shows and (informational) of the whole canvas with grab().
 Drag frames are a mouse move sent to the canvas plus the paint it asks for (QApplication.processEvents).
 """
 
@@ -137,23 +137,17 @@ class Stage:
 
 
 def show(stage: Stage, columns: list[Any], page: Any, availability: Any, zone: ZoneInfo) -> dict[str, float]:
-    """What ScheduleScreen.reload does after the page: columns' open spans, set_view, set_appointments. Times."""
+    """What ScheduleScreen.reload does after the page: columns' open spans, set_view with the page's appointments
+    (laid out once), set_flags. Times."""
     clock_ = time.perf_counter
     began = clock_()
     spans = open_spans(columns, availability)
     spanned = clock_()
-    stage.canvas.set_view(columns, FIRST_HOUR, LAST_HOUR, zone, spans)
+    stage.canvas.set_view(columns, FIRST_HOUR, LAST_HOUR, zone, spans, list(page.appointments))
     viewed = clock_()
-    stage.canvas.set_appointments(list(page.appointments))
-    placed = clock_()
     stage.canvas.set_flags(page.flags())
     flagged = clock_()
-    return {
-        "spans": spanned - began,
-        "set_view": viewed - spanned,
-        "set_appointments": placed - viewed,
-        "flags": flagged - placed,
-    }
+    return {"spans": spanned - began, "set_view": viewed - spanned, "flags": flagged - viewed}
 
 
 def paint_times(stage: Stage) -> tuple[float, float]:
@@ -233,7 +227,7 @@ def layout_benchmark(
                 for name, values in samples.items():
                     per_week.setdefault(name, []).append(statistics.median(values))
                 per_week.setdefault("page", []).append(loaded)
-                layout = sum(statistics.median(samples[n]) for n in ("spans", "set_view", "set_appointments", "flags"))
+                layout = sum(statistics.median(samples[n]) for n in ("spans", "set_view", "flags"))
                 per_week.setdefault("layout", []).append(layout)
                 per_week.setdefault("load_and_layout", []).append(loaded + layout)
             entry = {name: median_ms(values) for name, values in per_week.items()}
