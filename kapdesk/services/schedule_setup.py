@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Connection, Row, delete, select
+from sqlalchemy import Connection, Row, delete, func, select
 from sqlalchemy.orm import Session
 
 from kapdesk.db.models import (
+    AppointmentRow,
     AppointmentTypeRow,
     ClinicHoursRow,
     ClinicProfileRow,
@@ -19,7 +20,7 @@ from kapdesk.db.models import (
     UserRole,
     WorkingHoursRow,
 )
-from kapdesk.domain.appointments import AppointmentKind, AppointmentType, Route
+from kapdesk.domain.appointments import AppointmentKind, AppointmentType, Route, Status
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.errors import ConflictError, FieldError, NotFound, ValidationFailed
@@ -59,6 +60,20 @@ class ScheduleSetupService:
     def availability(self) -> Availability:
         with self._work.database.reading() as connection:
             return read_availability(connection)
+
+    @phi_free("a count of appointments; no patient data")
+    def bookings_ahead(self, room_id: int) -> int:
+        """Appointments still to come in this room (not cancelled): what retiring it would leave stranded."""
+        with self._work.database.reading() as connection:
+            return connection.execute(
+                select(func.count())
+                .select_from(AppointmentRow)
+                .where(
+                    AppointmentRow.room_id == room_id,
+                    AppointmentRow.starts_at >= self._work.clock(),
+                    AppointmentRow.status.in_([Status.SCHEDULED.value, Status.ARRIVED.value]),
+                )
+            ).scalar_one()
 
     # -- rooms and types ---------------------------------------------------------------------------------
 

@@ -309,3 +309,14 @@ def test_a_missed_dosing_session_needs_no_integration(clinic, world) -> None:
     clinic.booking.set_status(dose.id, dose.version, Status.NO_SHOW)
     page = clinic.calendar.page(start, end)
     assert dose.id not in page.integration and dose.id not in page.readiness
+
+
+def test_retiring_a_room_is_told_how_many_bookings_are_still_ahead_there(clinic, world) -> None:
+    far = MONDAY + timedelta(weeks=104)  # ahead of any real today
+    clinic.booking.book(draft(world, local(far, 9)))
+    clinic.booking.book(draft(world, local(far, 13), patient=1))
+    gone = clinic.booking.book(draft(world, local(far + timedelta(days=1), 9), patient=2)).value[0]
+    clinic.booking.cancel(gone.id, gone.version, "moved away")
+    clinic.booking.book(draft(world, local(PAST_MONDAY, 9), patient=3))  # already past
+    assert clinic.schedule_setup.bookings_ahead(world.rooms["dose1"]) == 2
+    assert clinic.schedule_setup.bookings_ahead(world.rooms["dose2"]) == 0

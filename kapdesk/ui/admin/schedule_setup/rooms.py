@@ -167,11 +167,18 @@ class RoomsSection(QWidget):
         if room is None:
             return
         if room.active:
+            ahead = self._service.bookings_ahead(room.id)
+            stranded = (
+                f"\n\n{ahead} appointment{'s are' if ahead != 1 else ' is'} still booked there from now on: "
+                "they keep the room until you move them."
+                if ahead
+                else ""
+            )
             answer = QMessageBox.question(
                 self,
                 "Retire room",
                 f"Retire “{room.name}”? It will take no new bookings. Past bookings keep the room, "
-                "and you can bring it back later.",
+                f"and you can bring it back later.{stranded}",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )
