@@ -22,6 +22,7 @@ _KINDS = {
     "patient": (Category.DEMOGRAPHICS, Permission.EDIT_DEMOGRAPHICS),
     "note": (Category.CLINICAL, Permission.WRITE_CLINICAL),
     "psychotherapy_note": (Category.PSYCHOTHERAPY, Permission.WRITE_PSYCHOTHERAPY_NOTES),
+    "appointment": (Category.SCHEDULE, Permission.BOOK_APPOINTMENTS),  # entity_id: the patient, if chosen
 }
 
 

@@ -211,3 +211,46 @@ def test_a_half_written_psychotherapy_note_survives_a_switch_and_stays_private( 
 
         summaries = " ".join(s for (s,) in connection.execute(text("SELECT summary FROM audit_events")))
     assert "lake" not in summaries
+
+
+def test_a_half_typed_booking_waits_for_its_author_too(
+    qtbot, session: SessionController, sqlite_clinic: Clinic
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from kapdesk.ui.changes import ChangeBus
+    from kapdesk.ui.schedule.booking_dialog import BookingDialog
+    from tests.schedule_world import MONDAY, ZONE, build_world, local
+
+    world = build_world(sqlite_clinic)
+    add_user(sqlite_clinic, "kim", Role.FRONT_DESK)
+    sign_in(qtbot, session, ADMIN)
+    screen = next(a.page for a in session.window._areas.values() if a.title == "Schedule")
+    typing = BookingDialog(
+        sqlite_clinic, ChangeBus(), session.window.settings, ZONE, starts_at=local(MONDAY, 9),
+        clinician_id=world.clinicians["prescriber"], room_id=world.rooms["dose1"], parent=screen,
+    )  # fmt: skip
+    typing.show()
+    typing.fields.patient.set_patient(world.patients[1], "Wójcik, Łukasz")
+    typing.fields.notes.setPlainText("interpreter needed")
+
+    session.switch_action.trigger()
+    sign_in(qtbot, session, "kim")
+    assert not typing.isVisible() and session.draft_offer is None
+    assert sqlite_clinic.calendar.for_patient(world.patients[1]) == []  # nothing booked by switching
+
+    session.switch_action.trigger()
+    sign_in(qtbot, session, ADMIN)
+    offer = draft_offer(session)
+    [draft_id] = offer.waiting()
+    assert "Wójcik" in offer.rows[draft_id][0].text()
+    offer.button(draft_id, "resume").click()
+    [resumed] = [w for w in QApplication.topLevelWidgets() if isinstance(w, BookingDialog) and w.isVisible()]
+    draft = resumed.fields.draft()
+    assert (draft.patient_id, draft.notes, draft.starts_at) == (
+        world.patients[1],
+        "interpreter needed",
+        local(MONDAY, 9),
+    )
+    resumed.save()
+    assert [a.notes for a in sqlite_clinic.calendar.for_patient(world.patients[1])] == ["interpreter needed"]

@@ -22,6 +22,7 @@ def attach_schedule(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Sched
         allowed=lambda actor: actor.may(Permission.VIEW_SCHEDULE),
     )
     screen.new_action.triggered.connect(lambda: window.show_area(TITLE))
+    window.draft_handlers["appointment"] = screen.resume_draft
     # Server mode: another PC's booking reloads this calendar (an empty set after a reconnect means "reload").
     watcher = ScheduleWatcher(ScheduleFeed(clinic.database), parent=window)
     watcher.changed.connect(screen.refresh_from_elsewhere)

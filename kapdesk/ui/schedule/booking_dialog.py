@@ -36,6 +36,7 @@ from kapdesk.ui.admin.fields import MessageSlot, show_field_errors
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.schedule.booking_form import BookingFields
+from kapdesk.ui.session.drafts import DraftRequest
 from kapdesk.ui.widgets.confirm import may_discard
 from kapdesk.ui.widgets.validated_form import add_row
 
@@ -146,6 +147,19 @@ class BookingDialog(QDialog):
         return self._typed() == self._as_opened or may_discard(
             self, "Unsaved changes", f"Your changes to this appointment aren't saved. Discard them and {doing}?"
         )
+
+    def draft_request(self) -> DraftRequest | None:
+        """What to keep if someone else signs in now (DraftSource); None when nothing is unsaved."""
+        if self._typed() == self._as_opened:
+            return None
+        texts = self.fields.texts() | {"appointment_id": str(self.appointment.id) if self.appointment else ""}
+        patient = self.fields.patient.patient_id
+        label = f"Appointment: {self.fields.patient.text() or 'no patient chosen yet'}"
+        version = self.appointment.version if self.appointment else None
+        return DraftRequest("appointment", patient, version, label[:200], texts)
+
+    def close_without_asking(self) -> None:
+        self.done(QDialog.DialogCode.Rejected)
 
     def reject(self) -> None:
         if self._keeps_edits("close"):

@@ -207,6 +207,43 @@ class BookingFields:
             self.notes.toPlainText(),
         )
 
+    def texts(self) -> dict[str, str]:
+        """The form as typed, for a draft kept when someone else signs in."""
+        draft = self.draft()
+        return {
+            "patient_id": "" if draft.patient_id is None else str(draft.patient_id),
+            "patient_label": self.patient.text(),
+            "type_id": str(draft.type_id or ""),
+            "clinicians": ",".join(str(c) for c in draft.clinician_ids),
+            "room_id": str(draft.room_id or ""),
+            "day": self.day.date().toString("yyyy-MM-dd"),
+            "start": self.start.time().toString("HH:mm"),
+            "end": self.end.time().toString("HH:mm"),
+            "notes": self.notes.toPlainText(),
+            "repeat": "1" if self.repeat.isChecked() else "",
+            "every": str(self.every.value()),
+            "count": str(self.count.value()),
+        }
+
+    def load_texts(self, texts: dict[str, str]) -> None:
+        if texts.get("patient_id"):
+            self.patient.set_patient(int(texts["patient_id"]), texts.get("patient_label", ""))
+        if texts.get("type_id") and (index := self.type.findData(int(texts["type_id"]))) >= 0:
+            self.type.setCurrentIndex(index)
+        self.set_clinicians([int(c) for c in texts.get("clinicians", "").split(",") if c])
+        if texts.get("room_id"):
+            self._set_room(int(texts["room_id"]))
+        self.day.setDate(QDate.fromString(texts.get("day", ""), "yyyy-MM-dd"))
+        self.start.blockSignals(True)
+        self.start.setTime(QTime.fromString(texts.get("start", ""), "HH:mm"))
+        self.start.blockSignals(False)
+        self._last_start = self.start.time()
+        self.end.setTime(QTime.fromString(texts.get("end", ""), "HH:mm"))
+        self.notes.setPlainText(texts.get("notes", ""))
+        self.repeat.setChecked(bool(texts.get("repeat")))
+        self.every.setValue(int(texts.get("every") or 7))
+        self.count.setValue(int(texts.get("count") or 4))
+
     def chosen_type(self) -> AppointmentType:
         return self._type_at(self.type.currentIndex())
 

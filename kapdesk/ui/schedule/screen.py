@@ -6,6 +6,8 @@ always what was saved (a refused move simply shows the appointment where it was)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +38,7 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.permissions import Permission
 from kapdesk.domain.series import Scope
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.drafts import DraftContent, DraftSummary
 from kapdesk.services.schedule_print import Selection
 from kapdesk.services.schedule_setup import ScheduleResources
 from kapdesk.ui.changes import ChangeBus
@@ -300,6 +303,30 @@ class ScheduleScreen(QWidget):
             parent=self,
         )
         dialog.exec()
+
+    def resume_draft(self, draft: DraftSummary, take: Callable[[], DraftContent]) -> BookingDialog:
+        """Open the booking dialog on a kept draft. A draft of an existing appointment keeps the version it was
+        based on, so saving it over someone's later change is refused as a conflict, not done silently."""
+        content = take()
+        appointment_id = content.fields.get("appointment_id")
+        appointment = readiness = None
+        warning = ""
+        if appointment_id:
+            appointment, readiness, warning = self._clinic.calendar.get(int(appointment_id))
+            appointment = replace(appointment, version=content.base_version or appointment.version)
+        dialog = BookingDialog(
+            self._clinic,
+            self._bus,
+            self._settings,
+            self._zone,
+            appointment=appointment,
+            readiness=readiness,
+            integration_warning=warning,
+            parent=self,
+        )
+        dialog.fields.load_texts(content.fields)
+        dialog.show()
+        return dialog
 
     def _column(self, key: str):  # type: ignore[no-untyped-def]
         return next(c for c in self.canvas.grid.columns if c.key == key)
