@@ -11,8 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -33,17 +32,24 @@ from kapdesk.domain.appointments import (
 )
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
-from kapdesk.domain.clashes import BookingConflict, Clash, NotReady, OutsideHours
+from kapdesk.domain.clashes import BookingConflict, NotReady
 from kapdesk.domain.errors import ConflictError, FieldError, NotFound, ValidationFailed
-from kapdesk.domain.opening_hours import hours_warnings
 from kapdesk.domain.permissions import Permission
 from kapdesk.domain.readiness import describe
 from kapdesk.domain.series import Repeat, Scope, check_repeat, repeat_starts, shift_wall_clock
 from kapdesk.services.audit_trail import Entry
-from kapdesk.services.booking_checks import Resolved, find_clashes, resolve, suggest
+from kapdesk.services.booking_checks import Resolved, resolve
+from kapdesk.services.booking_places import (
+    Placement,
+    check_places,
+    existing_place,
+    new_place,
+    overridden,
+    write_place,
+)
 from kapdesk.services.readiness import ReadinessChecks
 from kapdesk.services.schedule_rows import read_ids
-from kapdesk.services.schedule_setup import read_availability, read_zone_name
+from kapdesk.services.schedule_setup import read_zone_name
 from kapdesk.services.work import Unit, Work, audited
 
 # Statuses that say what happened: set on the appointment's day or after, never ahead (a preparation session marked
@@ -52,15 +58,6 @@ _ON_THE_DAY = frozenset({Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW})
 NOTIFY_CHANNEL = "kapdesk_schedule"  # PostgreSQL: every PC's calendar listens here (ui/schedule/watcher.py)
 T = TypeVar("T")
 _A, _AC = AppointmentRow.__table__, AppointmentClinician.__table__
-
-
-@dataclass(frozen=True)
-class _Placement:
-    """Where one appointment of a booking or change goes."""
-
-    row: AppointmentRow | None  # None for a new appointment
-    starts_at: datetime
-    ends_at: datetime
 
 
 class BookingService:
@@ -80,15 +77,15 @@ class BookingService:
         def attempt() -> list[int]:
             with self._work.unit(Permission.BOOK_APPOINTMENTS) as unit:
                 resolved = self._resolve(unit, clean)
-                zone = read_availability(unit.connection).zone
+                zone = ZoneInfo(read_zone_name(unit.connection))
                 starts = repeat_starts(clean.starts_at, repeat, zone) if repeat else [clean.starts_at]
                 duration = clean.ends_at - clean.starts_at
-                places = [_Placement(None, s, s + duration) for s in starts]
-                self._check(unit, clean, resolved, places, override_reason)
+                places = [new_place(s, s + duration) for s in starts]
+                check_places(unit.connection, clean, resolved, places, override_reason)
                 series = str(uuid.uuid4()) if repeat else None
                 ids = [self._insert(unit, clean, resolved, p, series, override_reason) for p in places]
                 what = f"series of {len(ids)}" if repeat else "appointment"
-                summary = f"booked {what}: {resolved.type.code}{_overridden(override_reason)}"
+                summary = f"booked {what}: {resolved.type.code}{overridden(override_reason)}"
                 self._record(unit, Action.CREATE, ids, clean.patient_id, summary)
                 return ids
 
@@ -124,17 +121,19 @@ class BookingService:
                         [FieldError("status", f"A {Status(row.status).label.lower()} appointment can't be changed.")]
                     )
                 resolved = self._resolve(unit, clean, row)
-                zone = read_availability(unit.connection).zone
+                zone = ZoneInfo(read_zone_name(unit.connection))
                 duration = clean.ends_at - clean.starts_at
-                places = [_Placement(row, clean.starts_at, clean.ends_at)]
-                for later in self._following(unit, row) if scope is Scope.FOLLOWING else []:
-                    start = shift_wall_clock(later.starts_at, row.starts_at, clean.starts_at, zone)
-                    places.append(_Placement(later, start, start + duration))
-                self._check(unit, clean, resolved, places, override_reason)
-                for place in places:
-                    self._update(unit, clean, resolved, place, override_reason)
-                ids = [p.row.id for p in places if p.row is not None]
-                summary = f"changed {len(ids)} appointment(s){_overridden(override_reason)}"
+                rows = [row, *(self._following(unit, row) if scope is Scope.FOLLOWING else [])]
+                places = []
+                for each in rows:
+                    start = shift_wall_clock(each.starts_at, row.starts_at, clean.starts_at, zone)
+                    end = clean.ends_at if each is row else start + duration
+                    places.append(existing_place(unit.connection, each, start, end, resolved.clinicians))
+                check_places(unit.connection, clean, resolved, places, override_reason)
+                for each, place in zip(rows, places, strict=True):
+                    write_place(unit.session, each, clean, resolved, place, override_reason)
+                ids = [each.id for each in rows]
+                summary = f"changed {len(ids)} appointment(s){overridden(override_reason)}"
                 self._record(unit, Action.UPDATE, ids, row.patient_id, summary)
                 return ids
 
@@ -248,106 +247,20 @@ class BookingService:
             kept_clinicians=frozenset(kept),
         )
 
-    def _check(
-        self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, places: list[_Placement], override_reason: str
-    ) -> None:
-        """Refuse clashes outright (offering free slots); refuse hours warnings unless a reason is given."""
-        assert draft.patient_id is not None and draft.room_id is not None
-        turnover = timedelta(minutes=resolved.type.turnover_minutes)
-        moving = [p.row.id for p in places if p.row is not None]
-        clashes: list[Clash] = []
-        for index, place in enumerate(places):
-            if any(_overlap(place, other, turnover) for other in places[:index]):  # a member moved on its own
-                raise ValidationFailed(
-                    [FieldError("start", "Moved like this, appointments of the series would overlap each other.")]
-                )
-            clashes += find_clashes(
-                unit.connection,
-                starts_at=place.starts_at,
-                ends_at=place.ends_at,
-                room_free_at=place.ends_at + turnover,
-                room_id=draft.room_id,
-                patient_id=draft.patient_id,
-                clinicians=resolved.clinicians,
-                room_name=resolved.room_name,
-                patient_name=resolved.patient_name,
-                ignore=moving,
-            )
-        availability = read_availability(unit.connection)
-        if clashes:
-            first = places[0]
-            slots = suggest(
-                unit.connection,
-                availability,
-                after=first.starts_at,
-                duration=first.ends_at - first.starts_at,
-                turnover=turnover,
-                room_id=draft.room_id,
-                room_kind=resolved.room_kind,
-                patient_id=draft.patient_id,
-                clinician_ids=list(resolved.clinicians),
-                ignore=moving,
-            )
-            words = " ".join(dict.fromkeys(c.describe(availability.zone) for c in clashes))
-            raise BookingConflict(clashes, slots, f"That time is taken. {words}")
-        warnings = [
-            w
-            for p in places
-            if _moved(unit, p, resolved)
-            for w in hours_warnings(availability, p.starts_at, p.ends_at, resolved.clinicians)
-        ]
-        if warnings and not override_reason.strip():
-            raise OutsideHours(list(dict.fromkeys(warnings)))
-
     def _insert(
-        self,
-        unit: Unit,
-        draft: AppointmentDraft,
-        resolved: Resolved,
-        place: _Placement,
-        series: str | None,
-        override: str,
+        self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, place: Placement, series: str | None, reason: str
     ) -> int:
         row = AppointmentRow(
             uid=str(uuid.uuid4()),
             patient_id=draft.patient_id,
-            type_id=resolved.type.id,
-            room_id=draft.room_id,
             status=Status.SCHEDULED.value,
             cancel_reason="",
             series_id=series,
             created_by=unit.actor.user_id,
         )
         unit.session.add(row)
-        self._update(unit, draft, resolved, _Placement(row, place.starts_at, place.ends_at), override)
+        write_place(unit.session, row, draft, resolved, place, reason)
         return row.id
-
-    def _update(
-        self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, place: _Placement, override: str
-    ) -> None:
-        row = place.row
-        assert row is not None
-        if override.strip() or _moved(unit, place, resolved):  # a reason belongs to the times it was given for
-            row.override_reason = override.strip()[:200]
-        row.type_id, row.room_id, row.notes = resolved.type.id, draft.room_id, draft.notes
-        row.starts_at, row.ends_at = place.starts_at, place.ends_at
-        row.room_free_at = place.ends_at + timedelta(minutes=resolved.type.turnover_minutes)
-        row.updated_at = utcnow()
-        unit.session.flush()
-        unit.connection.execute(_AC.delete().where(_AC.c.appointment_id == row.id))
-        unit.connection.execute(
-            _AC.insert(),
-            [
-                {
-                    "appointment_id": row.id,
-                    "user_id": u,
-                    "starts_at": row.starts_at,
-                    "ends_at": row.ends_at,
-                    "holds_time": True,
-                }
-                for u in resolved.clinicians
-            ],
-        )
 
     def _following(self, unit: Unit, row: AppointmentRow) -> list[AppointmentRow]:
         if row.series_id is None:
@@ -424,26 +337,6 @@ class BookingService:
         return ConflictError(
             "Someone changed this appointment on another computer after you opened it.", current[0] if current else None
         )
-
-
-def _moved(unit: Unit, place: _Placement, resolved: Resolved) -> bool:
-    """Whether this placement is new or changes when, or with whom: only then are hours checked (again). Editing
-    the notes of an appointment booked outside hours with a reason doesn't ask for the reason a second time."""
-    row = place.row
-    if row is None or (row.starts_at, row.ends_at) != (place.starts_at, place.ends_at):
-        return True
-    current = unit.connection.execute(select(_AC.c.user_id).where(_AC.c.appointment_id == row.id)).scalars()
-    return set(current) != set(resolved.clinicians)
-
-
-def _overlap(a: _Placement, b: _Placement, turnover: timedelta) -> bool:
-    """Members of one booking share room, patient and clinicians: any overlap (room turnover included) clashes."""
-    return a.starts_at < b.ends_at + turnover and b.starts_at < a.ends_at + turnover
-
-
-def _overridden(reason: str) -> str:
-    """The trail says an hours warning was overridden; the reason itself is kept with the appointment."""
-    return "; outside hours, reason recorded" if reason.strip() else ""
 
 
 def _checked(draft: AppointmentDraft, repeat: Repeat | None) -> AppointmentDraft:
