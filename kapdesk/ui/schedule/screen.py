@@ -288,20 +288,10 @@ class ScheduleScreen(QWidget):
 
     def open(self, appointment_id: int) -> None:
         try:
-            appointment, readiness, warning = self._clinic.calendar.get(appointment_id)
+            dialog = self._existing(appointment_id)
         except KapdeskError as error:
             QMessageBox.warning(self, error.title, error.message)
             return
-        dialog = BookingDialog(
-            self._clinic,
-            self._bus,
-            self._settings,
-            self._zone,
-            appointment=appointment,
-            readiness=readiness,
-            integration_warning=warning,
-            parent=self,
-        )
         dialog.exec()
 
     def resume_draft(self, draft: DraftSummary, take: Callable[[], DraftContent]) -> BookingDialog:
@@ -309,24 +299,27 @@ class ScheduleScreen(QWidget):
         based on, so saving it over someone's later change is refused as a conflict, not done silently."""
         content = take()
         appointment_id = content.fields.get("appointment_id")
-        appointment = readiness = None
-        warning = ""
         if appointment_id:
-            appointment, readiness, warning = self._clinic.calendar.get(int(appointment_id))
-            appointment = replace(appointment, version=content.base_version or appointment.version)
-        dialog = BookingDialog(
+            dialog = self._existing(int(appointment_id), content.base_version)
+        else:
+            dialog = BookingDialog(self._clinic, self._bus, self._settings, self._zone, parent=self)
+        dialog.fields.load_texts(content.fields)
+        dialog.show()
+        return dialog
+
+    def _existing(self, appointment_id: int, version: int | None = None) -> BookingDialog:
+        """The dialog on a booked appointment, as it stands now (or as of `version`, for a kept draft)."""
+        appointment, readiness, warning = self._clinic.calendar.get(appointment_id)
+        return BookingDialog(
             self._clinic,
             self._bus,
             self._settings,
             self._zone,
-            appointment=appointment,
+            appointment=replace(appointment, version=version or appointment.version),
             readiness=readiness,
             integration_warning=warning,
             parent=self,
         )
-        dialog.fields.load_texts(content.fields)
-        dialog.show()
-        return dialog
 
     def _column(self, key: str):  # type: ignore[no-untyped-def]
         return next(c for c in self.canvas.grid.columns if c.key == key)

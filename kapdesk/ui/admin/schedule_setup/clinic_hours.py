@@ -13,9 +13,8 @@ from kapdesk.domain.opening_hours import Availability, validate_hours
 from kapdesk.domain.wall_clock import zone_words
 from kapdesk.services.schedule_setup import ScheduleResources, ScheduleSetupService
 from kapdesk.ui.admin.schedule_setup.closed_days import ClosedDaysPanel
-from kapdesk.ui.admin.schedule_setup.dialog import error_words
 from kapdesk.ui.admin.schedule_setup.save_bar import SaveBar
-from kapdesk.ui.admin.schedule_setup.week_hours import WeekHoursEditor
+from kapdesk.ui.admin.schedule_setup.week_hours import WeekHoursEditor, show_refusal
 
 
 def zone_label() -> QLabel:
@@ -104,8 +103,4 @@ class ClinicHoursSection(QWidget):
         self._publish(outcome.changes)
 
     def _refused(self, error: KapdeskError) -> None:
-        if isinstance(error, ValidationFailed) and not self.hours.show_errors(error.errors):
-            self.bar.refused()
-            return
-        self.hours.show_errors([])
-        self.bar.refused(f"Not saved: {error_words(error)}")
+        show_refusal(self.hours, self.bar, error)

@@ -21,10 +21,9 @@ from kapdesk.domain.opening_hours import Availability, validate_hours
 from kapdesk.domain.staff import Clinician
 from kapdesk.services.schedule_setup import ScheduleResources, ScheduleSetupService
 from kapdesk.ui.admin.schedule_setup.clinic_hours import say_zone, zone_label
-from kapdesk.ui.admin.schedule_setup.dialog import error_words
 from kapdesk.ui.admin.schedule_setup.save_bar import SaveBar
 from kapdesk.ui.admin.schedule_setup.time_off import TimeOffPanel
-from kapdesk.ui.admin.schedule_setup.week_hours import Hours, WeekHoursEditor
+from kapdesk.ui.admin.schedule_setup.week_hours import Hours, WeekHoursEditor, show_refusal
 from kapdesk.ui.widgets.confirm import may_discard
 
 NO_CLINICIANS = "No clinicians yet: give a staff account a clinical role (Admin ▸ Staff accounts) to set their hours."
@@ -211,8 +210,4 @@ class ClinicianHoursSection(QWidget):
         self._publish(outcome.changes)
 
     def _refused(self, error: KapdeskError) -> None:
-        if isinstance(error, ValidationFailed) and not self.hours.show_errors(error.errors):
-            self.bar.refused()
-            return
-        self.hours.show_errors([])
-        self.bar.refused(f"Not saved: {error_words(error)}")
+        show_refusal(self.hours, self.bar, error)

@@ -7,10 +7,12 @@ from datetime import time
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from kapdesk.domain.errors import FieldError
+from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.opening_hours import WEEKDAYS
 from kapdesk.ui.admin.fields import as_sentence
+from kapdesk.ui.admin.schedule_setup.dialog import error_words
 from kapdesk.ui.admin.schedule_setup.inputs import QuarterHourEdit
+from kapdesk.ui.admin.schedule_setup.save_bar import SaveBar
 from kapdesk.ui.widgets.validated_form import ERROR_LABEL_STYLE, INVALID_STYLE
 
 Hours = dict[int, tuple[time, time]]
@@ -131,3 +133,12 @@ class WeekHoursEditor(QWidget):
 
     def day(self, weekday: int) -> DayRow:
         return self.rows[weekday]
+
+
+def show_refusal(editor: WeekHoursEditor, bar: SaveBar, error: KapdeskError) -> None:
+    """A refused save of weekly hours: errors at their day rows, anything else on the save bar."""
+    if isinstance(error, ValidationFailed) and not editor.show_errors(error.errors):
+        bar.refused()
+        return
+    editor.show_errors([])
+    bar.refused(f"Not saved: {error_words(error)}")
