@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QToolButton,
@@ -75,6 +76,8 @@ class ScheduleScreen(QWidget):
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.title.setMinimumWidth(120)  # a narrow window clips the title rather than growing past the screen
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.mode = QComboBox(accessibleName="View")
         for text, mode in (("Day", Mode.DAY), ("Week", Mode.WEEK), ("Agenda", Mode.AGENDA)):
             self.mode.addItem(text, mode)
@@ -84,9 +87,13 @@ class ScheduleScreen(QWidget):
         self.focus = QComboBox(accessibleName="Whose calendar")
         self.focus.setMinimumContentsLength(18)
         self.focus.hide()  # the day view shows everyone side by side
-        self.sheet_button = QToolButton(text="Day sheet", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.sheet_menu = QMenu(self)
-        self.sheet_button.setMenu(self.sheet_menu)
+        # One button for what leaves kapdesk: the day sheets (per clinician or room), the call list, the export.
+        self.print_button = QToolButton(text="Print && export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        print_menu = QMenu(self)
+        self.sheet_menu = print_menu.addMenu("Day sheet for")
+        print_menu.addAction(self.call_list_action)
+        print_menu.addAction(self.export_action)
+        self.print_button.setMenu(print_menu)
         bar = QHBoxLayout()
         for text, step in (("◀", -1), ("Today", 0), ("▶", 1)):
             button = QToolButton(text=text)
@@ -94,12 +101,12 @@ class ScheduleScreen(QWidget):
             button.clicked.connect(lambda _=False, s=step: self.go_today() if s == 0 else self.go(s))
             bar.addWidget(button)
         bar.addWidget(self.title, 1)
-        for widget in (self.mode, self.by, self.focus, self.sheet_button):
+        for widget in (self.mode, self.by, self.focus):
             bar.addWidget(widget)
-        for action in (self.new_action, self.call_list_action, self.export_action):
-            button = QToolButton()
-            button.setDefaultAction(action)
-            bar.addWidget(button)
+        new_button = QToolButton()
+        new_button.setDefaultAction(self.new_action)
+        bar.addWidget(new_button)
+        bar.addWidget(self.print_button)
 
         self.canvas = CalendarCanvas(now=clinic.calendar.now)
         self.scroll = QScrollArea()
