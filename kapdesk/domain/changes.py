@@ -13,16 +13,20 @@ class Changes:
     patients: frozenset[int] = frozenset()
     appointments: frozenset[int] = frozenset()
     schedule_setup: bool = False  # rooms, hours, types or time off changed
+    clinical: frozenset[int] = frozenset()  # patients whose intake, screenings or courses changed
+    protocols: bool = False  # protocol templates changed
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             patients=self.patients | other.patients,
             appointments=self.appointments | other.appointments,
             schedule_setup=self.schedule_setup or other.schedule_setup,
+            clinical=self.clinical | other.clinical,
+            protocols=self.protocols or other.protocols,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.patients or self.appointments or self.schedule_setup)
+        return bool(self.patients or self.appointments or self.schedule_setup or self.clinical or self.protocols)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class Permission(StrEnum):
     VIEW_SCHEDULE = "view_schedule"  # the calendar: who is booked when, with patients' names
     BOOK_APPOINTMENTS = "book_appointments"  # book, move, check in and cancel
     SET_UP_SCHEDULE = "set_up_schedule"  # rooms, appointment types, clinic and working hours, time off
+    SIGN_SCREENING = "sign_screening"  # sign an eligibility screening, override a "not eligible"
+    MANAGE_PROTOCOLS = "manage_protocols"  # edit protocol templates (new versions)
     MANAGE_USERS = "manage_users"
     MANAGE_CLINIC = "manage_clinic"  # clinic profile and settings
     VIEW_AUDIT = "view_audit"
@@ -38,6 +40,8 @@ _LABELS = {
     Permission.VIEW_SCHEDULE: "see the schedule",
     Permission.BOOK_APPOINTMENTS: "book appointments",
     Permission.SET_UP_SCHEDULE: "set up rooms, hours and appointment types",
+    Permission.SIGN_SCREENING: "sign eligibility screenings",
+    Permission.MANAGE_PROTOCOLS: "edit protocol templates",
     Permission.MANAGE_USERS: "manage staff accounts",
     Permission.MANAGE_CLINIC: "change the clinic's profile and settings",
     Permission.VIEW_AUDIT: "see the audit trail",
@@ -55,10 +59,13 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             _P.MANAGE_CLINIC,
             _P.VIEW_AUDIT,
             _P.SET_UP_SCHEDULE,
+            _P.MANAGE_PROTOCOLS,
         }
     )
     | _SCHEDULE,
-    Role.PRESCRIBER: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL})
+    Role.PRESCRIBER: frozenset(
+        {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL, _P.SIGN_SCREENING}
+    )
     | _SCHEDULE,
     Role.NURSE: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL})
     | _SCHEDULE,

@@ -46,8 +46,40 @@ INTEGRATION_MAX_HOURS = IntSetting(
     "integration_max_hours", "Integration at the latest", default=72, minimum=24, maximum=240, unit="hours after dosing"
 )
 
+SCREENING_VALID_MONTHS = IntSetting(
+    "screening_valid_months", "A screening must be redone after", default=12, minimum=1, maximum=24, unit="months"
+)
+# CLINICAL.md: above 140/90 → hold (recheck); at or above 160/100 → alert (here: uncontrolled hypertension).
+BP_HOLD_SYSTOLIC = IntSetting(
+    "bp_hold_systolic", "Hold dosing above systolic", default=140, minimum=100, maximum=200, unit="mmHg"
+)
+BP_HOLD_DIASTOLIC = IntSetting(
+    "bp_hold_diastolic", "Hold dosing above diastolic", default=90, minimum=60, maximum=130, unit="mmHg"
+)
+BP_ALERT_SYSTOLIC = IntSetting(
+    "bp_alert_systolic", "Alert at systolic", default=160, minimum=120, maximum=240, unit="mmHg"
+)
+BP_ALERT_DIASTOLIC = IntSetting(
+    "bp_alert_diastolic", "Alert at diastolic", default=100, minimum=70, maximum=150, unit="mmHg"
+)
+HR_FLAG_ABOVE = IntSetting("hr_flag_above", "Flag heart rate above", default=110, minimum=80, maximum=160, unit="bpm")
+SPO2_FLAG_BELOW = IntSetting("spo2_flag_below", "Flag SpO2 below", default=94, minimum=85, maximum=99, unit="%")
+
 SETTINGS: dict[str, IntSetting] = {
-    s.key: s for s in (AUTO_LOCK_MINUTES, SIGN_IN_FREE_ATTEMPTS, INTEGRATION_MIN_HOURS, INTEGRATION_MAX_HOURS)
+    s.key: s
+    for s in (
+        AUTO_LOCK_MINUTES,
+        SIGN_IN_FREE_ATTEMPTS,
+        INTEGRATION_MIN_HOURS,
+        INTEGRATION_MAX_HOURS,
+        SCREENING_VALID_MONTHS,
+        BP_HOLD_SYSTOLIC,
+        BP_HOLD_DIASTOLIC,
+        BP_ALERT_SYSTOLIC,
+        BP_ALERT_DIASTOLIC,
+        HR_FLAG_ABOVE,
+        SPO2_FLAG_BELOW,
+    )
 }
 
 

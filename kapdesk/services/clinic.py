@@ -19,14 +19,18 @@ from kapdesk.services.auth import AuthService
 from kapdesk.services.booking import BookingService
 from kapdesk.services.calendar import CalendarService
 from kapdesk.services.clinic_admin import ClinicAdminService
+from kapdesk.services.courses import CourseService
 from kapdesk.services.demo import DemoService
 from kapdesk.services.drafts import DraftService
+from kapdesk.services.intake import IntakeService
 from kapdesk.services.notes import NoteService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
+from kapdesk.services.protocols import ProtocolService
 from kapdesk.services.readiness import ReadinessChecks
 from kapdesk.services.schedule_print import SchedulePrintService
 from kapdesk.services.schedule_setup import ScheduleSetupService
+from kapdesk.services.screening import ScreeningService
 from kapdesk.services.users import UserService
 from kapdesk.services.work import Work
 
@@ -53,6 +57,10 @@ class Clinic:
     calendar: CalendarService
     schedule_print: SchedulePrintService
     readiness: ReadinessChecks
+    intake: IntakeService
+    screening: ScreeningService
+    protocols: ProtocolService
+    courses: CourseService
     demo: DemoService
 
     def close(self) -> None:
@@ -101,5 +109,9 @@ def open_clinic(
         calendar=CalendarService(work, readiness),
         schedule_print=SchedulePrintService(work),
         readiness=readiness,
+        intake=IntakeService(work),
+        screening=ScreeningService(work),
+        protocols=ProtocolService(work),
+        courses=CourseService(work),
         demo=DemoService(work, passwords),
     )

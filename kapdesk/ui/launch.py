@@ -101,6 +101,8 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     (MainWindow.begin_session), which is when each area first loads."""
     from kapdesk.domain.permissions import Permission
     from kapdesk.ui.admin import attach_admin
+    from kapdesk.ui.clinical.area import clinical_chart_tabs
+    from kapdesk.ui.patients.chart_tabs import ChartTab
     from kapdesk.ui.patients.registry import PatientRegistry
     from kapdesk.ui.schedule.area import attach_schedule
     from kapdesk.ui.schedule.patient_appointments import PatientAppointments
@@ -129,9 +131,16 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     registry.new_action.triggered.connect(lambda: window.show_area("Patients"))
 
     attach_schedule(window, clinic, bus)
-    registry.appointments_tab = lambda patient_id: PatientAppointments(
-        clinic.calendar, clinic.schedule_setup.availability().time_zone, patient_id, bus
+    registry.chart_tabs.append(
+        ChartTab(
+            "&Appointments",
+            lambda patient_id, _actor: PatientAppointments(
+                clinic.calendar, clinic.schedule_setup.availability().time_zone, patient_id, bus
+            ),
+            allowed=lambda actor: actor.may(Permission.VIEW_SCHEDULE),
+        )
     )
+    registry.chart_tabs += clinical_chart_tabs(clinic, bus, window.settings)
     attach_admin(window, clinic, bus)
     window.loading.setText("")
     return registry

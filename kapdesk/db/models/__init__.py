@@ -2,6 +2,8 @@
 
 from kapdesk.db.models.audit import AuditEventRow, AuditHead
 from kapdesk.db.models.clinic import ClinicProfileRow, ClinicSetting
+from kapdesk.db.models.course import CourseRow, CourseSessionRow, ProtocolTemplateRow
+from kapdesk.db.models.intake import AllergyRow, DiagnosisRow, MedicalHistoryRow, MedicationRow, VitalsRow
 from kapdesk.db.models.note import Note
 from kapdesk.db.models.patient import Patient
 from kapdesk.db.models.room import Room
@@ -14,9 +16,11 @@ from kapdesk.db.models.schedule import (
     TimeOffRow,
     WorkingHoursRow,
 )
+from kapdesk.db.models.screening import ScreeningRow
 from kapdesk.db.models.staff import Draft, SignInAttempts, User, UserRole
 
 __all__ = [
+    "AllergyRow",
     "AppointmentClinician",
     "AppointmentRow",
     "AppointmentTypeRow",
@@ -26,13 +30,21 @@ __all__ = [
     "ClinicProfileRow",
     "ClinicSetting",
     "ClosedDay",
+    "CourseRow",
+    "CourseSessionRow",
+    "DiagnosisRow",
     "Draft",
+    "MedicalHistoryRow",
+    "MedicationRow",
     "Note",
     "Patient",
+    "ProtocolTemplateRow",
     "Room",
+    "ScreeningRow",
     "SignInAttempts",
     "TimeOffRow",
     "User",
     "UserRole",
+    "VitalsRow",
     "WorkingHoursRow",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
@@ -27,6 +27,7 @@ from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import show_date, show_long_date, show_timestamp
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.notes.panel import NotesPanel, may_see_notes
+from kapdesk.ui.patients.chart_tabs import ChartTab
 
 ALERT_STYLES = {
     "warning": "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3;",
@@ -46,11 +47,11 @@ class PatientChart(QWidget):
         edit: Callable[[PatientRecord], object] | None,
         notes: NoteService | None = None,
         actor: Actor | None = None,
-        appointments: Callable[[int], QWidget] | None = None,
+        tabs: Sequence[ChartTab] = (),
     ) -> None:
         """`edit` opens the form on this patient; None when the user may only look. The Notes tab appears for
-        staff who may see clinical notes (or keep private psychotherapy notes). `appointments` makes the
-        Appointments tab for those who may see the schedule."""
+        staff who may see clinical notes (or keep private psychotherapy notes). Each of `tabs` (appointments,
+        intake, courses…) appears for those it allows."""
         super().__init__(None, Qt.WindowType.Window)
         self.patient_id = patient_id
         self._service = service
@@ -78,8 +79,11 @@ class PatientChart(QWidget):
         if notes is not None and actor is not None and may_see_notes(actor):
             self.notes = NotesPanel(notes, patient_id, actor, bus, settings)
             self.tabs.addTab(self.notes, "&Notes")
-        if appointments is not None:
-            self.tabs.addTab(appointments(patient_id), "&Appointments")
+        self.extra_tabs: dict[str, QWidget] = {}
+        for tab in tabs:
+            if actor is not None and tab.allowed(actor):
+                self.extra_tabs[tab.title.replace("&", "")] = widget = tab.make(patient_id, actor)
+                self.tabs.addTab(widget, tab.title)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header_top)

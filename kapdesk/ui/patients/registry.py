@@ -33,6 +33,7 @@ from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.notes.editor import NoteEditor
 from kapdesk.ui.patients.archive import ArchiveDialog
 from kapdesk.ui.patients.chart import PatientChart
+from kapdesk.ui.patients.chart_tabs import ChartTab
 from kapdesk.ui.patients.editor import PatientEditor
 from kapdesk.ui.patients.table_model import PatientTableModel
 
@@ -54,8 +55,8 @@ class PatientRegistry(QWidget):
         self._may_edit = False
         self.charts: dict[int, PatientChart] = {}
         self.editor: PatientEditor | None = None
-        # Makes a chart's Appointments tab; set by the window when the schedule is attached.
-        self.appointments_tab: Callable[[int], QWidget] | None = None
+        # Tabs other areas add to each chart (the schedule's appointments, the clinical record…).
+        self.chart_tabs: list[ChartTab] = []
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a patient: name, chart no., date of birth or phone   (Ctrl+F)")
@@ -249,7 +250,6 @@ class PatientRegistry(QWidget):
         chart = self.charts.get(patient_id)
         if chart is None:
             edit = self._edit_record if self._may_edit else None
-            schedule = self._actor is not None and self._actor.may(Permission.VIEW_SCHEDULE)
             chart = PatientChart(
                 self._service,
                 self._bus,
@@ -258,7 +258,7 @@ class PatientRegistry(QWidget):
                 edit,
                 self._notes,
                 self._actor,
-                self.appointments_tab if schedule else None,
+                self.chart_tabs,
             )
             chart.destroyed.connect(lambda _=None, pid=patient_id: self.charts.pop(pid, None))
             self.charts[patient_id] = chart
