@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from kapdesk.domain.appointments import AppointmentKind, Route, Status
 from kapdesk.domain.errors import FieldError
+from kapdesk.domain.screening import Result, Standing, Verdict
 
 TEXT_MAX = 2000
 REASON_MAX = 300
@@ -161,3 +162,26 @@ def check_reason(reason: str, what: str) -> tuple[str, list[FieldError]]:
     if len(reason) > REASON_MAX:
         return reason, [FieldError("reason", f"Keep the reason under {REASON_MAX} characters.")]
     return reason, []
+
+
+def eligibility_errors(verdict: Verdict, route: Route, override_reason: str, *, may_override: bool) -> list[FieldError]:
+    """Why this patient may not have a course by this route planned or booked, if they may not. A current signed
+    screening is needed; "not eligible" needs a prescriber's override with a reason; esketamine needs REMS
+    enrollment, which no override replaces."""
+    if verdict.standing is not Standing.CURRENT:
+        return [
+            FieldError("screening", f"{verdict.standing.label}: {verdict.detail} A current signed screening is needed.")
+        ]
+    errors = []
+    if route is Route.ESKETAMINE and not verdict.rems_enrolled:
+        errors.append(FieldError("screening", "Esketamine needs REMS enrollment recorded on the screening."))
+    if verdict.result is Result.NOT_ELIGIBLE:
+        if not override_reason.strip():
+            errors.append(
+                FieldError("override", "The screening says not eligible: a prescriber must record an override reason.")
+            )
+        elif not may_override:
+            errors.append(FieldError("override", 'Only a prescriber may override a "not eligible" screening.'))
+        elif len(override_reason.strip()) > REASON_MAX:
+            errors.append(FieldError("override", f"Keep the reason under {REASON_MAX} characters."))
+    return errors

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,7 +43,9 @@ from kapdesk.services.booking_places import (
     Placement,
     check_places,
     existing_place,
+    insert_place,
     new_place,
+    notify_calendars,
     overridden,
     write_place,
 )
@@ -55,7 +57,6 @@ from kapdesk.services.work import Unit, Work, audited
 # Statuses that say what happened: set on the appointment's day or after, never ahead (a preparation session marked
 # completed three weeks early would count as done for readiness).
 _ON_THE_DAY = frozenset({Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW})
-NOTIFY_CHANNEL = "kapdesk_schedule"  # PostgreSQL: every PC's calendar listens here (ui/schedule/watcher.py)
 T = TypeVar("T")
 _A, _AC = AppointmentRow.__table__, AppointmentClinician.__table__
 
@@ -250,17 +251,7 @@ class BookingService:
     def _insert(
         self, unit: Unit, draft: AppointmentDraft, resolved: Resolved, place: Placement, series: str | None, reason: str
     ) -> int:
-        row = AppointmentRow(
-            uid=str(uuid.uuid4()),
-            patient_id=draft.patient_id,
-            status=Status.SCHEDULED.value,
-            cancel_reason="",
-            series_id=series,
-            created_by=unit.actor.user_id,
-        )
-        unit.session.add(row)
-        write_place(unit.session, row, draft, resolved, place, reason)
-        return row.id
+        return insert_place(unit.session, unit.actor.user_id, draft, resolved, place, series=series, reason=reason)
 
     def _following(self, unit: Unit, row: AppointmentRow) -> list[AppointmentRow]:
         if row.series_id is None:
@@ -296,10 +287,7 @@ class BookingService:
         return row
 
     def _record(self, unit: Unit, action: Action, ids: list[int], patient_id: int | None, summary: str) -> None:
-        if not self._work.database.is_sqlite:  # delivered to listening PCs when this transaction commits
-            unit.connection.execute(
-                text("SELECT pg_notify(:channel, :ids)"), {"channel": NOTIFY_CHANNEL, "ids": ",".join(map(str, ids))}
-            )
+        notify_calendars(unit.connection, ids)
         unit.record(
             Entry(action, Category.SCHEDULE, "appointment", str(ids[0]), patient_id=patient_id, summary=summary)
         )

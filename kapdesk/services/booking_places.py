@@ -6,16 +6,17 @@ checked together (against the calendar, against each other, against the hours) b
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from kapdesk.db.base import utcnow
 from kapdesk.db.models import AppointmentClinician, AppointmentRow
-from kapdesk.domain.appointments import AppointmentDraft
+from kapdesk.domain.appointments import AppointmentDraft, Status
 from kapdesk.domain.clashes import BookingConflict, Clash, OutsideHours
 from kapdesk.domain.errors import FieldError, ValidationFailed
 from kapdesk.domain.opening_hours import hours_warnings
@@ -23,6 +24,7 @@ from kapdesk.services.booking_checks import Resolved, find_clashes, suggest
 from kapdesk.services.schedule_setup import read_availability
 
 _AC = AppointmentClinician.__table__
+NOTIFY_CHANNEL = "kapdesk_schedule"  # PostgreSQL: every PC's calendar listens here (ui/schedule/watcher.py)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,38 @@ def write_place(
             for u in resolved.clinicians
         ],
     )
+
+
+def insert_place(
+    session: Session,
+    created_by: int | None,
+    draft: AppointmentDraft,
+    resolved: Resolved,
+    place: Placement,
+    *,
+    series: str | None = None,
+    reason: str = "",
+) -> int:
+    """A new scheduled appointment at `place`; its id."""
+    row = AppointmentRow(
+        uid=str(uuid.uuid4()),
+        patient_id=draft.patient_id,
+        status=Status.SCHEDULED.value,
+        cancel_reason="",
+        series_id=series,
+        created_by=created_by,
+    )
+    session.add(row)
+    write_place(session, row, draft, resolved, place, reason)
+    return row.id
+
+
+def notify_calendars(connection: Connection, ids: Iterable[int]) -> None:
+    """PostgreSQL: every PC's calendar listens on NOTIFY_CHANNEL (ui/schedule/watcher.py); delivered at commit."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT pg_notify(:channel, :ids)"), {"channel": NOTIFY_CHANNEL, "ids": ",".join(map(str, ids))}
+        )
 
 
 def overridden(reason: str) -> str:

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kapdesk.services.booking import NOTIFY_CHANNEL
+from kapdesk.services.booking_places import NOTIFY_CHANNEL
 
 if TYPE_CHECKING:
     import psycopg
