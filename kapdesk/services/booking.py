@@ -49,6 +49,7 @@ from kapdesk.services.booking_places import (
     overridden,
     write_place,
 )
+from kapdesk.services.course_links import follow_dose_moves
 from kapdesk.services.readiness import ReadinessChecks
 from kapdesk.services.schedule_rows import read_ids
 from kapdesk.services.schedule_setup import read_zone_name
@@ -131,9 +132,11 @@ class BookingService:
                     end = clean.ends_at if each is row else start + duration
                     places.append(existing_place(unit.connection, each, start, end, resolved.clinicians))
                 check_places(unit.connection, clean, resolved, places, override_reason)
+                before = [each.starts_at for each in rows]
                 for each, place in zip(rows, places, strict=True):
                     write_place(unit.session, each, clean, resolved, place, override_reason)
-                ids = [each.id for each in rows]
+                followed = follow_dose_moves(unit.session, list(zip(rows, before, strict=True)), override_reason)
+                ids = [each.id for each in rows] + followed
                 summary = f"changed {len(ids)} appointment(s){overridden(override_reason)}"
                 self._record(unit, Action.UPDATE, ids, row.patient_id, summary)
                 return ids

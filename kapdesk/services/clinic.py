@@ -89,7 +89,7 @@ def open_clinic(
     trail = AuditTrail(database, AuditKeyFile(key_file))
     work = Work(database, access, trail, today, clock)
     passwords = passwords or Passwords()
-    readiness = ReadinessChecks()
+    readiness = ReadinessChecks(today)
     return Clinic(
         database=database,
         description=describe_database(url),

@@ -9,23 +9,29 @@ whose requirements are enforced at check-in.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select
 
 from kapdesk.db.base import UTCDateTime
-from kapdesk.db.models import AppointmentRow, AppointmentTypeRow
-from kapdesk.domain.appointments import Appointment, AppointmentKind, Status
+from kapdesk.db.models import AppointmentRow, AppointmentTypeRow, CourseRow
+from kapdesk.domain.appointments import Appointment, AppointmentKind, Route, Status
+from kapdesk.domain.courses import CourseStatus
 from kapdesk.domain.readiness import Need, Readiness, Requirement, State, ready
+from kapdesk.domain.screening import Result, Standing, Verdict
+from kapdesk.services.schedule_setup import read_zone_name
+from kapdesk.services.screening_rows import verdicts
 
 Provider = Callable[[Connection, Sequence[Appointment]], dict[int, Requirement]]
-_A, _T = AppointmentRow.__table__, AppointmentTypeRow.__table__
+_A, _T, _C = AppointmentRow.__table__, AppointmentTypeRow.__table__, CourseRow.__table__
 _AHEAD = (Status.SCHEDULED, Status.ARRIVED)  # readiness matters before dosing, not once it is done or missed
 
 
 class ReadinessChecks:
-    def __init__(self) -> None:
+    def __init__(self, today: Callable[[], date] = date.today) -> None:
         self._providers: dict[Need, Provider] = {
-            Need.SCREENING: _not_tracked(Need.SCREENING, "arrives with the clinical record"),
+            Need.SCREENING: screening_current(today),
             Need.CONSENT: _not_tracked(Need.CONSENT, "arrives with consent documents"),
             Need.PREPARATION: preparation_done,
             Need.ESCORT: escort_named,
@@ -73,8 +79,47 @@ def preparation_done(connection: Connection, appointments: Sequence[Appointment]
     for a in appointments:
         done = first_done.get(a.patient_id)
         met = done is not None and done < a.starts_at
-        found[a.id] = Requirement(Need.PREPARATION, State.MET if met else State.MISSING)
+        found[a.id] = Requirement(Need.PREPARATION, State.MET if met else State.MISSING, enforced=True)
     return found
+
+
+def screening_current(today: Callable[[], date]) -> Provider:
+    """Met when the patient's latest screening is signed, current on the session's day, not "not eligible" (or
+    overridden by a prescriber on an open course), and records REMS enrollment for an esketamine session."""
+
+    def provider(connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Requirement]:
+        now = today()
+        standing = verdicts(connection, {a.patient_id for a in appointments}, now)
+        overridden = set(
+            connection.execute(
+                select(_C.c.patient_id).where(
+                    _C.c.patient_id.in_([a.patient_id for a in appointments]),
+                    _C.c.override_reason != "",
+                    _C.c.status.in_([CourseStatus.DRAFT.value, CourseStatus.ACTIVE.value]),
+                )
+            ).scalars()
+        )
+        zone = ZoneInfo(read_zone_name(connection))
+        found = {}
+        for a in appointments:
+            verdict = standing[a.patient_id]
+            problem = _screening_problem(verdict, a, a.starts_at.astimezone(zone).date(), a.patient_id in overridden)
+            found[a.id] = Requirement(Need.SCREENING, State.MISSING if problem else State.MET, problem, enforced=True)
+        return found
+
+    return provider
+
+
+def _screening_problem(verdict: Verdict, appointment: Appointment, day: date, overridden: bool) -> str:
+    if verdict.standing is not Standing.CURRENT:
+        return verdict.standing.label.lower()
+    if verdict.expires_on is not None and day >= verdict.expires_on:
+        return f"expires {verdict.expires_on.isoformat()}, before this session"
+    if verdict.result is Result.NOT_ELIGIBLE and not overridden:
+        return "screened not eligible, no prescriber override"
+    if appointment.route is Route.ESKETAMINE and not verdict.rems_enrolled:
+        return "REMS enrollment not recorded"
+    return ""
 
 
 def _not_tracked(need: Need, detail: str) -> Provider:

@@ -211,7 +211,7 @@ def test_dosing_sessions_show_readiness_and_integration_warnings(clinic, world) 
     readiness = page.readiness[dose.id]
     lacking = {r.need.value: r.state.value for r in readiness.lacking}
     assert lacking == {
-        "screening": "not tracked",
+        "screening": "missing",
         "consent": "not tracked",
         "preparation": "missing",
         "escort": "missing",
@@ -246,6 +246,7 @@ def test_a_completed_preparation_session_meets_that_need(clinic, world) -> None:
     _appointment, readiness, _warning = clinic.calendar.get(dose.id)
     assert readiness is not None
     assert {r.need.value for r in readiness.lacking} == {"screening", "consent"}
+    assert {r.need.value for r in readiness.blocking} == {"screening"}
 
 
 def test_the_chart_lists_a_patients_appointments_newest_first(clinic, world) -> None:

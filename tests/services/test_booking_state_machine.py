@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from kapdesk.db.models import AppointmentClinician, AppointmentRow
 from kapdesk.domain.appointments import Appointment, AppointmentDraft, AppointmentKind, Status
-from kapdesk.domain.clashes import BookingConflict, OutsideHours
+from kapdesk.domain.clashes import BookingConflict, NotReady, OutsideHours
 from kapdesk.domain.errors import ConflictError, ValidationFailed
 from kapdesk.domain.readiness import Need, State
 from kapdesk.domain.series import Repeat, Scope
@@ -259,10 +259,13 @@ class BookingMachine(RuleBasedStateMachine):
             Status.ARRIVED: {Status.COMPLETED, Status.SCHEDULED},
         }[target.status]
         early = status is not Status.SCHEDULED and wall(target.starts_at).date() > wall(NOW).date()
+        # Nobody here has a screening: a dosing check-in that would otherwise go ahead is refused as not ready.
+        unready = status is Status.ARRIVED and target.type.kind is AppointmentKind.DOSING
+        expected = None if status in allowed and not early else Refusal(ValidationFailed, "status")
+        if expected is None and unready:
+            expected = Refusal(NotReady)
         outcome = self.attempt(
-            "set status",
-            lambda: self.clinic.booking.set_status(target.id, target.version, status),
-            None if status in allowed and not early else Refusal(ValidationFailed, "status"),
+            "set status", lambda: self.clinic.booking.set_status(target.id, target.version, status), expected
         )
         if outcome is not None:
             assert outcome.value.status is status and outcome.value.version > target.version
@@ -450,7 +453,7 @@ class BookingMachine(RuleBasedStateMachine):
         event(f"{label}: {expected.error.__name__ if expected else 'accepted'}")
         try:
             result = call()
-        except (BookingConflict, ValidationFailed, OutsideHours, ConflictError) as refused:
+        except (BookingConflict, ValidationFailed, OutsideHours, ConflictError, NotReady) as refused:
             assert expected is not None, f"refused, but nothing should stop it: {refused!r}"
             assert type(refused) is expected.error, f"expected {expected}, got {refused!r}"
             if isinstance(refused, ValidationFailed):
