@@ -12,23 +12,31 @@ import inspect
 import pkgutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 import kapdesk.services
 from kapdesk.domain.appointments import Appointment, Status
+from kapdesk.domain.changes import Outcome
 from kapdesk.domain.clinic_profile import ClinicProfile
+from kapdesk.domain.course_overview import CourseView
+from kapdesk.domain.courses import CourseDraft, CourseStatus
+from kapdesk.domain.intake import MedicationClass
 from kapdesk.domain.notes import NoteKind, NoteRecord
 from kapdesk.domain.patients import PatientDraft
 from kapdesk.domain.rooms import RoomKind
+from kapdesk.domain.screening import Answers, Pregnancy
+from kapdesk.domain.screening_record import ScreeningRecord
 from kapdesk.domain.staff import Role
 from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
 from kapdesk.services.schedule_print import Selection
-from tests.helpers import ADMIN, PASSWORD, PROFILE, add_user, set_up, sign_in_as
+from tests.helpers import ADMIN, PASSWORD, PROFILE, TODAY, add_user, set_up, sign_in_as
 from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
 
 
@@ -139,6 +147,70 @@ def _prepare_time_off(clinic: Clinic) -> Prepared:
     return lambda: clinic.schedule_setup.cancel_time_off(off.value.id)
 
 
+SCREENED = Answers(frozenset(), 120, 80, 70, 98, Pregnancy.NOT_ASKED, frozenset())
+
+
+def _patient_for_prescriber(clinic: Clinic) -> int:
+    """Screenings are clinicians' work: the admin registers a (male, so no pregnancy question) patient, then a
+    prescriber signs in."""
+    draft = PatientDraft(first_name="Reg", last_name="Istry", date_of_birth=date(1970, 5, 5), sex_at_birth="male")
+    patient_id = clinic.patients.create(draft).value.id
+    sign_in_as(clinic, "pria", Role.PRESCRIBER)
+    return patient_id
+
+
+def _with_screening(call: Callable[[Clinic, ScreeningRecord], object]) -> Callable[[Clinic], Prepared]:
+    def prepare(clinic: Clinic) -> Prepared:
+        record = clinic.screening.record(_patient_for_prescriber(clinic), SCREENED).value
+        return lambda: call(clinic, record)
+
+    return prepare
+
+
+def _course_draft(clinic: Clinic) -> CourseDraft:
+    """A world to plan in, a prescriber signed in, and the first patient screened and signed as eligible."""
+    world = build_world(clinic)
+    clinic.auth.sign_in("prescriber", PASSWORD)
+    patient = world.patients[0]
+    answers = Answers(frozenset(), 120, 80, 70, 98, Pregnancy.NOT_PREGNANT, frozenset())
+    record = clinic.screening.record(patient, answers).value
+    clinic.screening.sign(record.id, record.version)
+    template = next(t.id for t in clinic.protocols.templates() if t.code == "iv-induction")
+    return CourseDraft(
+        patient, template, world.clinicians["prescriber"], world.clinicians["therapist"], "", "", MONDAY, 6
+    )
+
+
+def _with_course(call: Callable[[Clinic, CourseView], object]) -> Callable[[Clinic], Prepared]:
+    def prepare(clinic: Clinic) -> Prepared:
+        view = clinic.courses.create(_course_draft(clinic)).value
+        return lambda: call(clinic, view)
+
+    return prepare
+
+
+def _prepare_status(clinic: Clinic) -> Prepared:
+    view = clinic.courses.create(_course_draft(clinic)).value
+    return lambda: clinic.courses.set_status(view.course.id, view.course.version, CourseStatus.DISCONTINUED, "moved")
+
+
+def _patient_for_nurse(clinic: Clinic) -> int:
+    """The intake is clinicians' work: the admin registers a patient, then a nurse signs in."""
+    patient_id = _patient(clinic)
+    sign_in_as(clinic, "nina", Role.NURSE)
+    return patient_id
+
+
+def _with_intake(add: Callable[[Clinic, int], Outcome[Any]], call: Callable[[Clinic, Any], object]):  # type: ignore[no-untyped-def]
+    """An intake entry added (its own event), then the call under test on it."""
+
+    def prepare(clinic: Clinic) -> Prepared:
+        entry = add(clinic, _patient_for_nurse(clinic)).value
+        return lambda: call(clinic, entry)
+
+    return prepare
+
+
 HOURS = {d: (time(8), time(17)) for d in range(5)}
 
 # Recipes: how to call each audited method on a set-up clinic with the admin signed in. The value returned
@@ -224,6 +296,66 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "SchedulePrintService.call_list": _with_booking(lambda c, a, w: c.schedule_print.call_list(PAST_MONDAY)),
     "SchedulePrintService.export_ics": _with_booking(
         lambda c, a, w: c.schedule_print.export_ics(PAST_MONDAY, PAST_MONDAY)
+    ),
+    "ProtocolService.save": lambda c: (
+        lambda t: lambda: c.protocols.save(t.id, t.row_version, replace(t.spec, preparation_sessions=3))
+    )(c.protocols.templates()[0]),
+    "ProtocolService.add": lambda c: lambda: c.protocols.add("copy", c.protocols.templates()[0].spec),
+    "ProtocolService.set_offered": lambda c: (lambda t: lambda: c.protocols.set_offered(t.id, t.row_version, False))(
+        c.protocols.templates()[0]
+    ),
+    "ScreeningService.prefill": lambda c: (lambda p: lambda: c.screening.prefill(p))(_patient_for_prescriber(c)),
+    "ScreeningService.record": lambda c: (lambda p: lambda: c.screening.record(p, SCREENED))(
+        _patient_for_prescriber(c)
+    ),
+    "ScreeningService.revise": _with_screening(
+        lambda c, s: c.screening.revise(s.id, s.version, replace(SCREENED, systolic=150), notes="rechecked")
+    ),
+    "ScreeningService.sign": _with_screening(lambda c, s: c.screening.sign(s.id, s.version)),
+    "ScreeningService.history": _with_screening(lambda c, s: c.screening.history(s.patient_id)),
+    "ScreeningService.verdict": _with_screening(lambda c, s: c.screening.verdict(s.patient_id)),
+    "CourseService.create": lambda c: (lambda d: lambda: c.courses.create(d))(_course_draft(c)),
+    "CourseService.for_patient": _with_course(lambda c, v: c.courses.for_patient(v.course.patient_id)),
+    "CourseService.get": _with_course(lambda c, v: c.courses.get(v.course.id)),
+    "CourseService.propose": _with_course(lambda c, v: c.courses.propose(v.course.id)),
+    "CourseService.book_plan": lambda c: (
+        lambda v: (lambda plan: lambda: c.courses.book_plan(v.course.id, v.course.version, plan.sessions))(
+            c.courses.propose(v.course.id)
+        )
+    )(c.courses.create(_course_draft(c)).value),
+    "CourseService.update": _with_course(lambda c, v: c.courses.update(v.course.id, v.course.version, "Sleep", "")),
+    "CourseService.set_status": _prepare_status,
+    "IntakeService.get": lambda c: (lambda p: lambda: c.intake.get(p))(_patient_for_nurse(c)),
+    "IntakeService.add_diagnosis": lambda c: (lambda p: lambda: c.intake.add_diagnosis(p, "F33.1", ""))(
+        _patient_for_nurse(c)
+    ),
+    "IntakeService.resolve_diagnosis": _with_intake(
+        lambda c, p: c.intake.add_diagnosis(p, "F41.1", ""),
+        lambda c, d: c.intake.resolve_diagnosis(d.id, d.version, TODAY),
+    ),
+    "IntakeService.set_treatment_resistant": _with_intake(
+        lambda c, p: c.intake.add_diagnosis(p, "F33.2", ""),
+        lambda c, d: c.intake.set_treatment_resistant(d.id, d.version, True),
+    ),
+    "IntakeService.add_medication": lambda c: (
+        lambda p: lambda: c.intake.add_medication(p, "Sertraline", "50 mg", MedicationClass.OTHER)
+    )(_patient_for_nurse(c)),
+    "IntakeService.stop_medication": _with_intake(
+        lambda c, p: c.intake.add_medication(p, "Lorazepam", "1 mg", MedicationClass.BENZODIAZEPINE),
+        lambda c, m: c.intake.stop_medication(m.id, m.version, TODAY),
+    ),
+    "IntakeService.add_allergy": lambda c: (lambda p: lambda: c.intake.add_allergy(p, "Latex", "rash"))(
+        _patient_for_nurse(c)
+    ),
+    "IntakeService.remove_allergy": _with_intake(
+        lambda c, p: c.intake.add_allergy(p, "Latex", "rash"),
+        lambda c, a: c.intake.remove_allergy(a.id, a.version, TODAY),
+    ),
+    "IntakeService.set_history": lambda c: (lambda p: lambda: c.intake.set_history(p, 0, "Asthma."))(
+        _patient_for_nurse(c)
+    ),
+    "IntakeService.record_vitals": lambda c: (lambda p: lambda: c.intake.record_vitals(p, 120, 80, 70, 98))(
+        _patient_for_nurse(c)
     ),
 }
 # These start a clinic and so run on a database nobody has set up yet.

@@ -12,6 +12,7 @@ from kapdesk.domain.access import Actor
 from kapdesk.domain.permissions import Permission
 from kapdesk.ui.admin.audit_screen import AuditTrailScreen
 from kapdesk.ui.admin.clinic_screen import ClinicScreen
+from kapdesk.ui.admin.protocols import ProtocolsPage
 from kapdesk.ui.admin.schedule_setup import ScheduleSetupPage
 from kapdesk.ui.admin.staff_screen import StaffScreen
 from kapdesk.ui.changes import ChangeBus
@@ -29,10 +30,12 @@ class AdminArea(QTabWidget):
         self.staff = StaffScreen(clinic.users, settings, lambda: _time_zone(clinic))
         self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
         self.schedule_setup = ScheduleSetupPage(clinic.schedule_setup, bus, settings)
+        self.protocols = ProtocolsPage(clinic.protocols, bus, settings)
         self.addTab(self.audit, "Audit trail")
         self.addTab(self.staff, "Staff accounts")
         self.addTab(self.clinic_screen, "Clinic && settings")
         self.addTab(self.schedule_setup, "Schedule set-up")
+        self.addTab(self.protocols, "Protocols")
         self.setDocumentMode(True)
 
         self.audit_action = QAction("Audit &trail", self)
@@ -58,6 +61,7 @@ class AdminArea(QTabWidget):
     def session_started(self, actor: Actor) -> None:
         """Each tab reads afresh for the new user: the one in view now, the others when opened."""
         self.setTabVisible(self.indexOf(self.schedule_setup), actor.may(Permission.SET_UP_SCHEDULE))
+        self.setTabVisible(self.indexOf(self.protocols), actor.may(Permission.MANAGE_PROTOCOLS))
         for screen in self.screens:
             screen.invalidate()
 
@@ -66,8 +70,8 @@ class AdminArea(QTabWidget):
             screen.forget()
 
     @property
-    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen, ScheduleSetupPage]:
-        return self.audit, self.staff, self.clinic_screen, self.schedule_setup
+    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen, ScheduleSetupPage, ProtocolsPage]:
+        return self.audit, self.staff, self.clinic_screen, self.schedule_setup, self.protocols
 
     def show_tab(self, page: QWidget) -> None:
         self.setCurrentWidget(page)
