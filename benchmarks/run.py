@@ -23,6 +23,8 @@
 (h) scheduling (schedule_bench.py): CalendarService.page for a whole-clinic week of a 1M-appointment clinic
     against the raw sqlite3 range query (target <= 2x), page + canvas layout (target < 50 ms), and drag
     feedback on the painted calendar (target < 16 ms a frame).
+(i) course planning (course_bench.py): CourseService.propose for a 6-dose IV course of the busiest prescriber and
+    therapist on the same clinic, against the raw sqlite3 reads of the calendar it plans around. Target: < 200 ms.
 
 Everything that writes runs on a temporary copy of the generated clinic, so the cached file stays as built.
 """
@@ -50,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 import audit_bench as ab
+import course_bench as cb
 import generate_audit as gen_audit
 import generate_clinic as gen
 import generate_schedule as gen_schedule
@@ -645,6 +648,8 @@ def print_report(results: dict[str, Any]) -> None:
         ab.print_sign_in(sign_in)
     if schedule := results.get("schedule"):
         sb.print_schedule(schedule)
+    if course := results.get("course"):
+        cb.print_course(course)
 
 
 def print_search(search: dict[str, Any]) -> None:
@@ -801,6 +806,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     schedule.add_argument("--schedule-weeks", type=int, default=12, help="weeks loaded (default %(default)s)")
     schedule.add_argument("--schedule-rounds", type=int, default=15, help="rounds over them (default %(default)s)")
+    course = parser.add_argument_group("course planning, (i)")
+    course.add_argument("--skip-course", action="store_true", help="skip (i)")
+    course.add_argument("--course-rounds", type=int, default=15, help="timed rounds (default %(default)s)")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of the table")
     args = parser.parse_args(argv)
     if min(args.patients, args.rounds, args.runs, args.audit_events, args.verify_runs) < 1:
@@ -857,6 +865,8 @@ def main(argv: list[str] | None = None) -> int:
             rounds=args.schedule_rounds,
             seed=args.seed,
         )
+    if not args.skip_course:  # on the scheduling clinic too, with its own working copy
+        results["course"] = cb.course_benchmark(args.schedule_appointments, rounds=args.course_rounds, seed=args.seed)
     if args.json:
         json.dump(results, sys.stdout, indent=2, default=str)
         print()

@@ -110,7 +110,9 @@ def assess(answers: Answers, limits: Limits = Limits()) -> Assessment:
         if item in answers.items and item not in DERIVED_ITEMS:
             reasons.append(Reason(item.label, item.severity))
     if Item.PREGNANCY in answers.items or answers.pregnancy in (Pregnancy.PREGNANT, Pregnancy.BREASTFEEDING):
-        what = "breastfeeding" if answers.pregnancy is Pregnancy.BREASTFEEDING else "pregnant"
+        what = {Pregnancy.PREGNANT: "pregnant", Pregnancy.BREASTFEEDING: "breastfeeding"}.get(
+            answers.pregnancy, "on the intake record"
+        )
         reasons.append(Reason(f"Pregnancy or breastfeeding ({what})", absolute))
     bp = f"{answers.systolic}/{answers.diastolic} mmHg"
     high = _at_or_above(answers, limits.alert_systolic, limits.alert_diastolic)
@@ -131,7 +133,7 @@ def assess(answers: Answers, limits: Limits = Limits()) -> Assessment:
         reasons.append(Reason(f"Oxygen saturation {answers.spo2}% is below {limits.min_spo2}%", relative))
     for med_class in FLAGGED_CLASSES:
         if med_class in answers.medication_classes:
-            reasons.append(Reason(f"Takes a {med_class.label.lower()}: {med_class.concern}", relative))
+            reasons.append(Reason(f"{med_class.label} in current medications: {med_class.concern}", relative))
     if answers.route is Route.ESKETAMINE and not answers.rems_enrolled:
         reasons.append(Reason("Esketamine needs REMS enrollment recorded", absolute, overridable=False))
     reasons.sort(key=lambda r: r.severity is not absolute)  # stable: absolute first, each in checklist order

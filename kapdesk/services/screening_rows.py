@@ -50,7 +50,7 @@ def verdicts(connection: Connection, patient_ids: Iterable[int], today: date) ->
     rows = {
         row.patient_id: row
         for row in connection.execute(
-            select(_S.c.id, _S.c.patient_id, _S.c.signed_at, _S.c.result, _S.c.items, _S.c.rems_enrolled).join(
+            select(_S.c.id, _S.c.patient_id, _S.c.signed_at, _S.c.result, _S.c["items"], _S.c.rems_enrolled).join(
                 latest, latest.c.id == _S.c.id
             )
         )

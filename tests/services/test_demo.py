@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, timedelta
 from itertools import pairwise
@@ -10,14 +11,20 @@ from sqlalchemy import text
 
 from kapdesk.db.base import UTCDateTime
 from kapdesk.domain.appointments import AppointmentKind, Route, Status
+from kapdesk.domain.courses import CourseStatus, SessionState, session_state
 from kapdesk.domain.errors import DemoRefused, SignInFailed
+from kapdesk.domain.intake import FLAGGED_CLASSES, MedicationClass, option_for
 from kapdesk.domain.opening_hours import hours_warnings
 from kapdesk.domain.patients import validate
 from kapdesk.domain.rooms import RoomKind
+from kapdesk.domain.screening import Answers, Pregnancy, Result, Standing, assess
+from kapdesk.domain.screening_items import Item
 from kapdesk.domain.staff import Role
 from kapdesk.services import demo
 from kapdesk.services.calendar import CalendarPage
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.course_rows import read_courses
+from kapdesk.services.screening_rows import verdicts
 from tests.helpers import TODAY, open_test_clinic
 from tests.schedule_world import MONDAY, ZONE, local
 
@@ -263,3 +270,180 @@ def test_demo_refuses_a_clinic_that_was_set_up(clinic: Clinic) -> None:
     with pytest.raises(DemoRefused):
         clinic.demo.populate(patients=5, today=TODAY)
     assert clinic.users.find("admin").full_name == "Ada Admin"
+
+
+# -- the clinical record ------------------------------------------------------------------------------------
+
+PROTOCOLS = {"iv-induction": Route.IV, "im-kap": Route.IM, "sl-kap": Route.SUBLINGUAL, "esk-trd": Route.ESKETAMINE}
+SCREENINGS = text("""
+    SELECT s.id, s.patient_id, s.route, s."items" AS ticked, s.systolic, s.diastolic, s.heart_rate, s.spo2,
+           s.pregnancy, s.medication_classes, s.rems_enrolled, s.rems_enrolled_on, s.rems_patient_id, s.result,
+           s.reasons, s.precautions_acknowledged, s.signed_by, s.created_at, s.signed_at,
+           (SELECT min(d.recorded_at) FROM diagnoses d WHERE d.patient_id = s.patient_id) AS intake_at
+    FROM screenings s
+""").columns(created_at=UTCDateTime(), signed_at=UTCDateTime(), intake_at=UTCDateTime())
+
+
+def test_demo_screenings_show_each_result_and_agree_with_the_eligibility_rule(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        rows = connection.execute(SCREENINGS).all()
+        prescribers = set(
+            connection.execute(text("SELECT user_id FROM user_roles WHERE role = 'prescriber'")).scalars()
+        )
+        standing = verdicts(connection, {r.patient_id for r in rows}, TODAY)
+    assert {r.result for r in rows} == {r.value for r in Result}
+    for row in rows:
+        answers = Answers(
+            frozenset(Item(i) for i in _json(row.ticked)),
+            row.systolic,
+            row.diastolic,
+            row.heart_rate,
+            row.spo2,
+            Pregnancy(row.pregnancy),
+            frozenset(MedicationClass(c) for c in _json(row.medication_classes)),
+            Route(row.route) if row.route else None,
+            bool(row.rems_enrolled),
+        )
+        assessment = assess(answers)
+        assert row.result == assessment.result.value
+        assert _json(row.reasons) == [
+            {"text": r.text, "severity": r.severity.value, "overridable": r.overridable} for r in assessment.reasons
+        ]
+        assert row.intake_at < row.created_at  # the intake came first
+        if row.signed_at is not None:
+            assert row.signed_by in prescribers and row.created_at <= row.signed_at
+            assert bool(row.precautions_acknowledged) == (row.result == Result.PRECAUTIONS.value)
+        if row.route == Route.ESKETAMINE.value:
+            assert row.rems_enrolled and row.rems_enrolled_on and row.rems_patient_id
+    reasons = " ".join(str(_json(r.reasons)) for r in rows if r.result == Result.NOT_ELIGIBLE.value)
+    assert "Uncontrolled hypertension" in reasons and "psychosis" in reasons
+    assert {v.standing for v in standing.values()} == {Standing.CURRENT, Standing.UNSIGNED, Standing.EXPIRED}
+    assert sum(v.standing is Standing.UNSIGNED for v in standing.values()) == 1
+    assert sum(v.standing is Standing.EXPIRED for v in standing.values()) == 1
+    assert any(r.route == Route.ESKETAMINE.value and r.signed_at for r in rows)
+
+
+def test_demo_intake_uses_the_catalogue_with_flagged_medications_and_allergies(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        diagnoses = connection.execute(text("SELECT code, treatment_resistant FROM diagnoses")).all()
+        classes = set(connection.execute(text("SELECT med_class FROM medications")).scalars())
+        allergies = connection.execute(text("SELECT count(*) FROM allergies")).scalar()
+        histories = set(connection.execute(text("SELECT patient_id FROM medical_histories WHERE body <> ''")).scalars())
+        screened = set(connection.execute(text("SELECT patient_id FROM screenings")).scalars())
+        vitals = set(connection.execute(text("SELECT patient_id FROM vitals")).scalars())
+    assert all(option_for(code) is not None for code, _ in diagnoses)
+    codes = {code for code, _ in diagnoses}
+    assert any(resistant for _, resistant in diagnoses)
+    for prefix in ("F43.", "F41.1", "F31.", "F10."):  # PTSD, GAD, bipolar, substance use
+        assert any(code.startswith(prefix) for code in codes), prefix
+    assert len(classes & {c.value for c in FLAGGED_CLASSES}) >= 4
+    assert allergies >= 2
+    assert screened <= histories and screened == vitals
+
+
+COURSE_SESSIONS = text("""
+    SELECT c.id AS course_id, c.patient_id AS course_patient, p.code, c.status, s.kind, s.number,
+           a.id AS appointment_id, a.patient_id, a.status AS appointment_status, a.cancel_reason, t.kind AS type_kind,
+           t.route
+    FROM courses c JOIN protocol_templates p ON p.id = c.template_id
+    JOIN course_sessions s ON s.course_id = c.id
+    LEFT JOIN appointments a ON a.id = s.appointment_id LEFT JOIN appointment_types t ON t.id = a.type_id
+""")
+
+
+def test_demo_courses_in_every_state_on_each_protocol_rest_on_a_screening(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        courses = read_courses(connection, ids=connection.execute(text("SELECT id FROM courses")).scalars().all())
+        codes = dict(connection.execute(text("SELECT id, code FROM protocol_templates")).all())
+        standing = verdicts(connection, {c.patient_id for c in courses}, TODAY)
+        prescribers = {
+            name
+            for (name,) in connection.execute(
+                text("SELECT full_name FROM users u JOIN user_roles r ON r.user_id = u.id WHERE role = 'prescriber'")
+            )
+        }
+    assert {(codes[c.template_id], c.status) for c in courses} == {
+        (code, status) for code in PROTOCOLS for status in CourseStatus
+    }
+    for course in courses:
+        verdict = standing[course.patient_id]
+        assert course.route is PROTOCOLS[codes[course.template_id]]
+        assert bool(course.status_reason) == (course.status is CourseStatus.DISCONTINUED)
+        if course.status is CourseStatus.DRAFT:
+            assert all(s.appointment_id is None for s in course.sessions)
+        if course.status in (CourseStatus.DRAFT, CourseStatus.ACTIVE):  # as the service would let them be
+            assert verdict.standing is Standing.CURRENT, course
+            assert verdict.result is not Result.NOT_ELIGIBLE or course.override_reason
+            assert course.route is not Route.ESKETAMINE or verdict.rems_enrolled
+    overridden = [c for c in courses if c.override_reason]
+    assert len(overridden) == 1 and overridden[0].override_by_name in prescribers
+    assert standing[overridden[0].patient_id].result is Result.NOT_ELIGIBLE
+
+
+def test_demo_course_sessions_are_the_patients_own_appointments_of_the_right_kind(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        rows = connection.execute(COURSE_SESSIONS).all()
+    linked = [r for r in rows if r.appointment_id is not None]
+    assert len(linked) > 200 and len({r.appointment_id for r in linked}) == len(linked)  # none linked twice
+    for row in linked:
+        assert row.patient_id == row.course_patient
+        assert row.type_kind == row.kind
+        assert (row.route == PROTOCOLS[row.code].value) == (row.kind == AppointmentKind.DOSING.value)
+        state = session_state(Status(row.appointment_status))
+        assert (state is SessionState.DONE) == (row.appointment_status == Status.COMPLETED.value)
+        if row.status == CourseStatus.COMPLETED.value:
+            assert state in (SessionState.DONE, SessionState.MISSED), row
+        if row.appointment_status == Status.CANCELLED.value:
+            assert row.status == CourseStatus.DISCONTINUED.value and row.cancel_reason.startswith("Course discontinued")
+    by_course: dict[int, list] = {}
+    for row in rows:
+        by_course.setdefault(row.course_id, []).append(row)
+    for sessions in by_course.values():
+        status = CourseStatus(sessions[0].status)
+        held = [s for s in sessions if s.appointment_status in (Status.SCHEDULED.value, Status.ARRIVED.value)]
+        done = [s for s in sessions if s.kind == AppointmentKind.DOSING.value and s.appointment_status == "completed"]
+        if status is CourseStatus.ACTIVE:
+            assert held
+        if status is CourseStatus.COMPLETED:
+            assert all(s.appointment_id for s in sessions if s.kind == AppointmentKind.DOSING.value)
+        if status is CourseStatus.DISCONTINUED:
+            assert done and not held
+
+
+def test_demo_course_bookings_keep_the_hours_and_the_order_of_a_course(new_clinic: Clinic) -> None:
+    """Including the courses booked months before the calendar's ten weeks, through the course planner."""
+    page = demo_calendar(new_clinic)
+    with new_clinic.database.reading() as connection:
+        rows = connection.execute(COURSE_SESSIONS).all()
+    linked = {r.appointment_id: r for r in rows if r.appointment_id is not None}
+    everything = new_clinic.calendar.page(local(TODAY - timedelta(weeks=70), 0), local(TODAY + timedelta(weeks=8), 0))
+    names = {c.id: c.full_name for c in new_clinic.schedule_setup.resources().clinicians}
+    booked = {a.id: a for a in everything.appointments if a.id in linked}
+    assert set(booked) == set(linked) and len(everything.appointments) > len(page.appointments)
+    for a in booked.values():
+        if a.holds_time:
+            clinicians = {c: names[c] for c in a.clinician_ids}
+            assert hours_warnings(everything.availability, a.starts_at, a.ends_at, clinicians) == [], a
+    courses: dict[int, dict[tuple[str, int], object]] = {}
+    for appointment_id, row in linked.items():
+        courses.setdefault(row.course_id, {})[(row.kind, row.number)] = booked[appointment_id]
+    for steps in courses.values():
+        doses = sorted((n, a) for (kind, n), a in steps.items() if kind == AppointmentKind.DOSING.value)
+        preparations = [a for (kind, _), a in steps.items() if kind == AppointmentKind.PREPARATION.value]
+        starts = [a.starts_at for _, a in doses]
+        assert starts == sorted(starts)
+        if doses:
+            assert all(p.ends_at <= doses[0][1].starts_at for p in preparations)
+        for number, dose in doses:
+            after = steps.get((AppointmentKind.INTEGRATION.value, number))
+            if after is not None:
+                assert dose.ends_at <= after.starts_at  # type: ignore[attr-defined]
+
+
+def _json(value: object) -> list:
+    """A JSON column read with plain SQL: SQLite hands back text, PostgreSQL the value."""
+    return json.loads(value) if isinstance(value, str) else value  # type: ignore[return-value]
