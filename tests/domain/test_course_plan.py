@@ -4,6 +4,7 @@ other bookings, and DST."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -105,7 +106,7 @@ def test_an_iv_induction_is_six_doses_three_a_week_each_followed_by_integration(
     assert days[0] == date(2026, 11, 3)  # the day after preparation (prep_lead_days = 1)
     assert all(local(d.starts_at).weekday() < 5 for d in doses)  # never on a weekend: the clinic is closed
     assert (days[-1] - days[0]).days <= 21  # 2–3 a week: done within three weeks
-    for before, after in zip(doses, doses[1:], strict=False):
+    for before, after in pairwise(doses):
         assert after.starts_at - before.starts_at >= timedelta(hours=36)
     for dose, integration in zip(doses, integrations, strict=True):
         assert timedelta(hours=24) <= integration.starts_at - dose.ends_at <= timedelta(hours=72)
@@ -124,9 +125,7 @@ def test_esketamine_is_twice_weekly_for_four_weeks_then_weekly() -> None:
     first = local(doses[0].starts_at).date()
     weeks = [(local(d.starts_at).date() - first).days // 7 for d in doses]
     assert weeks[:8].count(0) == 2 and weeks[:8].count(3) == 2  # two a week in weeks 1–4
-    gaps = [
-        (local(b.starts_at).date() - local(a.starts_at).date()).days for a, b in zip(doses[8:], doses[9:], strict=False)
-    ]
+    gaps = [(local(b.starts_at).date() - local(a.starts_at).date()).days for a, b in pairwise(doses[8:])]
     assert all(g >= 7 for g in gaps[1:])  # then weekly
 
 
