@@ -6,7 +6,8 @@ clinician meets is there to look at.
   waiting for a signature; one expired; esketamine ones with the REMS enrollment recorded.
 - Courses in every state on each protocol: active and completed ones made of the calendar's own appointments
   (see demo_courses), discontinued ones (stopped early, or stopped now with what was ahead cancelled), drafts for
-  the planner to plan, and completed ones from months before the calendar's ten weeks.
+  the planner to plan, and completed ones from months before the calendar's ten weeks. A patient whose course
+  began before those weeks (dosing, but no preparation on the calendar) is screened but has no course.
 
 Only the patients on the calendar and a few others get records, so a 100k-patient demo costs what a 200-patient
 one does. Written with the demo's own rows, in its transaction.
@@ -75,100 +76,139 @@ def add_records(connection: Connection, rng: Random, today: date) -> int:
     """Records for the demo clinic just created in `connection`'s transaction. Returns the appointments it booked."""
     resources = read_resources(connection)
     staff = {r: tuple(c.id for c in resources.clinicians if r in c.roles and c.active) for r in Role}
-    prescribers, nurses, therapists = staff[Role.PRESCRIBER], staff[Role.NURSE], staff[Role.THERAPIST]
     booker_id = connection.scalar(select(User.id).where(User.username == "frontdesk"))
-    if not (prescribers and nurses and therapists and booker_id):
+    if not (staff[Role.PRESCRIBER] and staff[Role.NURSE] and staff[Role.THERAPIST] and booker_id):
         return 0
-    record = _Record(connection, rng, today, ZoneInfo(read_zone_name(connection)), prescribers[0], nurses[0])
+    record = _Record(connection, rng, today, ZoneInfo(read_zone_name(connection)), staff[Role.NURSE][0])
     booker = Booker(connection, rng, today, booker_id, record.now)
-    templates: dict[Route, ProtocolTemplate] = {}
-    for template in read_templates(connection):  # the four seeded protocols, one per route
-        templates.setdefault(template.spec.route, template)
-    visits = read_visits(connection)
-    window_start = day_start(window(today)[0], record.zone)
-    series = [p for p, seen in sorted(visits.items()) if all(v.series for v in seen)]
-    courses: list[CoursePlan] = []
-    chartless: list[int] = []  # dosing on the calendar, but their course began before it: screened, no course
-    waiting: list[int] = []  # not dosing yet
-    for patient, seen in sorted(visits.items()):
-        if patient in series:
-            continue
-        course = course_from_visits(patient, seen, templates, (prescribers, therapists), booker, rng, window_start)
-        if course is not None:
-            courses.append(course)
-        elif any(v.kind is AppointmentKind.DOSING and v.held for v in seen):
-            chartless.append(patient)
-        else:
-            waiting.append(patient)
-    extras = list(
-        connection.execute(
-            select(Patient.id)
-            .where(Patient.archived_at.is_(None), Patient.id.not_in(list(visits)))
-            .order_by(Patient.id)
-            .limit(EXTRAS)
-        ).scalars()
-    )
-    record.facts([*visits, *extras])
-
-    overridden = next((c for c in courses if c.status is CourseStatus.ACTIVE and c.route is not Route.ESKETAMINE), None)
-    if overridden is not None:
-        overridden.override = OVERRIDE
-    stopped = _stop_one_per_route(courses, rng)
-    specials = iter((BIPOLAR, SUBSTANCE_USE))
-    for course in courses:
-        if course.override:
-            profile = PSYCHOSIS_HISTORY
-        elif course.route is Route.ESKETAMINE or (profile := next(specials, None)) is None:
-            profile = record.pick(course.route)
-        record.screened(course.patient, profile, course.screened, course.prescriber, course.route)
-        write_course(connection, course, rng, course.screened + timedelta(minutes=20))
-    for course in stopped:
-        cancel_ahead(connection, course, record.now)
-    for patient in chartless:
-        first = visits[patient][0]
-        route = next(v.route for v in visits[patient] if v.kind is AppointmentKind.DOSING and v.route)
-        screened = first.starts_at - timedelta(days=rng.randint(14, 35))
-        record.screened(patient, record.pick(route), screened, prescribers[0], route)
-    for index, patient in enumerate(waiting):
-        record.waiting(patient, visits[patient], unsigned=index == 0)
-
-    for index, (patient, route) in enumerate(zip(extras[:4], Route, strict=False)):
-        screened = at(today - timedelta(weeks=8, days=rng.randint(0, 6)), time(11), record.zone)
-        record.screened(patient, record.pick(route), screened, prescribers[0], route)
-        start_on = _weekday(today + timedelta(days=rng.randint(3, 10)))
-        # Not the first therapist, whose vacation is coming (demo_closures): the planner should find times.
-        therapist = therapists[1 + index % (len(therapists) - 1)] if len(therapists) > 1 else therapists[0]
-        spec = templates[route].spec
-        draft = CoursePlan(
-            patient, templates[route], prescribers[0], therapist, start_on, spec.doses_min, CourseStatus.DRAFT, screened
-        )
-        write_course(connection, draft, rng, screened + timedelta(minutes=20))
+    demo = _Demo(connection, rng, today, record, booker, staff[Role.PRESCRIBER], staff[Role.THERAPIST])
+    extras = demo.calendar()
+    demo.drafts(extras[:4])
     if len(extras) > 4:
         screened = at(today - timedelta(days=rng.randint(5, 15)), time(14), record.zone)
-        record.screened(extras[4], UNCONTROLLED_PRESSURE, screened, prescribers[0], None)
-    # Past courses for the protocols no course on the calendar completed: patients past their course first.
-    done = {c.route for c in courses if c.status is CourseStatus.COMPLETED}
-    past = zip([*series, *extras[5:]], [r for r in Route if r not in done], HISTORY_WEEKS, strict=False)
-    for index, (patient, route, weeks) in enumerate(past):
-        start_on = _weekday(today - timedelta(weeks=weeks))
-        screened = at(start_on - timedelta(days=14), time(10), record.zone)
-        spec = templates[route].spec
-        course = CoursePlan(
-            patient,
-            templates[route],
-            prescribers[index % len(prescribers)],
-            therapists[index % len(therapists)],
-            start_on,
-            rng.randint(spec.doses_min, spec.doses_max),
-            CourseStatus.COMPLETED,
-            screened,
-        )
-        record.screened(patient, record.pick(route), screened, course.prescriber, route)
-        course_id = write_course(connection, course, rng, screened + timedelta(minutes=20))
-        if not book_history(connection, booker, course_id, course):
-            raise RuntimeError(f"The course planner could not place the demo's past {route.label} course.")
+        record.screened(extras[4], UNCONTROLLED_PRESSURE, screened, demo.prescribers[0], None)
+    demo.past(extras[5:])
     record.write()
     return booker.booked
+
+
+class _Demo:
+    """Who gets which record: the calendar's patients, then a few off it for drafts and past courses."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        rng: Random,
+        today: date,
+        record: _Record,
+        booker: Booker,
+        prescribers: tuple[int, ...],
+        therapists: tuple[int, ...],
+    ) -> None:
+        self._connection, self._rng, self._today, self._record, self._booker = connection, rng, today, record, booker
+        self.prescribers, self._therapists = prescribers, therapists
+        self._templates: dict[Route, ProtocolTemplate] = {}
+        for template in read_templates(connection):  # the four seeded protocols, one per route
+            self._templates.setdefault(template.spec.route, template)
+        self._series: list[int] = []
+        self._completed: set[Route] = set()
+
+    def calendar(self) -> list[int]:
+        """Courses and screenings for the patients on the calendar; returns up to EXTRAS patients off it."""
+        rng, record = self._rng, self._record
+        visits = read_visits(self._connection)
+        window_start = day_start(window(self._today)[0], record.zone)
+        self._series = [p for p, seen in sorted(visits.items()) if all(v.series for v in seen)]
+        courses: list[CoursePlan] = []
+        chartless: list[int] = []  # dosing on the calendar, but their course began before it: screened, no course
+        waiting: list[int] = []  # not dosing yet
+        staff = (self.prescribers, self._therapists)
+        for patient, seen in sorted(visits.items()):
+            if patient in self._series:
+                continue
+            course = course_from_visits(patient, seen, self._templates, staff, self._booker, rng, window_start)
+            if course is not None:
+                courses.append(course)
+            elif any(v.kind is AppointmentKind.DOSING and v.held for v in seen):
+                chartless.append(patient)
+            else:
+                waiting.append(patient)
+        extras = list(
+            self._connection.execute(
+                select(Patient.id)
+                .where(Patient.archived_at.is_(None), Patient.id.not_in(list(visits)))
+                .order_by(Patient.id)
+                .limit(EXTRAS)
+            ).scalars()
+        )
+        record.facts([*visits, *extras])
+        overridden = next(
+            (c for c in courses if c.status is CourseStatus.ACTIVE and c.route is not Route.ESKETAMINE), None
+        )
+        if overridden is not None:
+            overridden.override = OVERRIDE
+        stopped = _stop_one_per_route(courses, rng)
+        specials = iter((BIPOLAR, SUBSTANCE_USE))
+        for course in courses:
+            if course.override:
+                profile = PSYCHOSIS_HISTORY
+            elif course.route is Route.ESKETAMINE or (profile := next(specials, None)) is None:
+                profile = record.pick(course.route)
+            record.screened(course.patient, profile, course.screened, course.prescriber, course.route)
+            write_course(self._connection, course, rng, course.screened + timedelta(minutes=20))
+        for course in stopped:
+            cancel_ahead(self._connection, course, record.now)
+        self._completed = {c.route for c in courses if c.status is CourseStatus.COMPLETED}
+        for patient in chartless:
+            route = next(v.route for v in visits[patient] if v.kind is AppointmentKind.DOSING and v.route)
+            screened = visits[patient][0].starts_at - timedelta(days=rng.randint(14, 35))
+            record.screened(patient, record.pick(route), screened, self.prescribers[0], route)
+        for index, patient in enumerate(waiting):
+            record.waiting(patient, visits[patient], unsigned=index == 0)
+        return extras
+
+    def drafts(self, patients: Sequence[int]) -> None:
+        """A draft course on each protocol, screened before the calendar's weeks, to start in the coming days."""
+        rng, record, therapists = self._rng, self._record, self._therapists
+        for index, (patient, route) in enumerate(zip(patients, Route, strict=False)):
+            screened = at(self._today - timedelta(weeks=8, days=rng.randint(0, 6)), time(11), record.zone)
+            record.screened(patient, record.pick(route), screened, self.prescribers[0], route)
+            start_on = _weekday(self._today + timedelta(days=rng.randint(3, 10)))
+            # Not the first therapist, whose vacation is coming (demo_closures): the planner should find times.
+            therapist = therapists[1 + index % (len(therapists) - 1)] if len(therapists) > 1 else therapists[0]
+            template = self._templates[route]
+            doses = template.spec.doses_min
+            draft = CoursePlan(
+                patient, template, self.prescribers[0], therapist, start_on, doses, CourseStatus.DRAFT, screened
+            )
+            write_course(self._connection, draft, rng, screened + timedelta(minutes=20))
+
+    def past(self, others: Sequence[int]) -> None:
+        """A completed course months back for each protocol no course on the calendar completed, planned by the
+        course planner: for the patients past their course first, then `others`. The first one's screening has
+        expired since."""
+        rng, record = self._rng, self._record
+        routes = [r for r in Route if r not in self._completed]
+        for index, (patient, route, weeks) in enumerate(
+            zip([*self._series, *others], routes, HISTORY_WEEKS, strict=False)
+        ):
+            start_on = _weekday(self._today - timedelta(weeks=weeks))
+            screened = at(start_on - timedelta(days=14), time(10), record.zone)
+            template = self._templates[route]
+            course = CoursePlan(
+                patient,
+                template,
+                self.prescribers[index % len(self.prescribers)],
+                self._therapists[index % len(self._therapists)],
+                start_on,
+                rng.randint(template.spec.doses_min, template.spec.doses_max),
+                CourseStatus.COMPLETED,
+                screened,
+            )
+            record.screened(patient, record.pick(route), screened, course.prescriber, route)
+            course_id = write_course(self._connection, course, rng, screened + timedelta(minutes=20))
+            if not book_history(self._connection, self._booker, course_id, course):
+                raise RuntimeError(f"The course planner could not place the demo's past {route.label} course.")
 
 
 def _stop_one_per_route(courses: Sequence[CoursePlan], rng: Random) -> list[CoursePlan]:
@@ -209,11 +249,9 @@ def _weekday(day: date) -> date:
 class _Record:
     """Intake and screenings as they are decided, written in bulk at the end."""
 
-    def __init__(
-        self, connection: Connection, rng: Random, today: date, zone: ZoneInfo, prescriber: int, nurse: int
-    ) -> None:
+    def __init__(self, connection: Connection, rng: Random, today: date, zone: ZoneInfo, nurse: int) -> None:
         self._connection, self._rng, self._today, self.zone = connection, rng, today, zone
-        self._prescriber, self._nurse = prescriber, nurse
+        self._nurse = nurse
         self.now = utcnow()
         self._rows = ClinicalRows()
         self._facts: dict[int, PatientFacts] = {}
