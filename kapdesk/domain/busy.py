@@ -18,6 +18,10 @@ class BusyIndex:
         self._reach = reach
         self._spans: dict[Hashable, list[Span]] = {key: sorted(found) for key, found in spans.items()}
 
+    def copy(self) -> BusyIndex:
+        """An independent index to plan into, leaving this one as the calendar read."""
+        return BusyIndex({key: list(spans) for key, spans in self._spans.items()}, self._reach)
+
     def add(self, key: Hashable, span: Span) -> None:
         insort(self._spans.setdefault(key, []), span)
 

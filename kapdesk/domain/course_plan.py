@@ -78,7 +78,7 @@ def plan(context: PlanContext, sessions: Sequence[Proposed]) -> list[Proposed]:
     """Place every session that isn't fixed, in course order. `sessions` lists the course's steps in order (fixed
     ones carry their booked times)."""
     spec, zone = context.spec, context.availability.zone
-    busy = _copy(context.busy)
+    busy = context.busy.copy()
     placed: list[Proposed] = []
     cursor = max(day_start(context.start_on, zone), _on_grid(context.now))
     last_prep: Proposed | None = None
@@ -144,7 +144,7 @@ def move(context: PlanContext, sessions: Sequence[Proposed], key: StepKey, start
     current = next(s for s in sessions if s.key == key)
     shift = starts_at - current.starts_at if current.starts_at is not None else None
     others = [s for s in sessions if s.key != key]
-    busy = _copy(context.busy)
+    busy = context.busy.copy()
     for other in others:
         if other.starts_at is not None and not other.fixed and not _follows(other, key):
             _hold(busy, context, other)
@@ -285,10 +285,6 @@ def _hold(busy: BusyIndex, context: PlanContext, session: Proposed) -> None:
         busy.add(clinician, (session.starts_at, session.ends_at))
     if session.room_id is not None:
         busy.add(("room", session.room_id), (session.starts_at, session.ends_at + shape.turnover))
-
-
-def _copy(busy: BusyIndex) -> BusyIndex:
-    return BusyIndex({key: list(spans) for key, spans in busy._spans.items()}, busy._reach)
 
 
 def _follows(session: Proposed, dose: StepKey) -> bool:

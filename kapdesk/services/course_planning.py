@@ -88,10 +88,10 @@ def book_sessions(unit: Unit, course: Course, context: PlanContext, sessions: Se
     """Book every session that isn't held yet, all or nothing. Refuses with every problem named at its session."""
     errors = [FieldError(key.label, " ".join(notes)) for key, notes in problems(context, sessions).items()]
     by_key = {s.key: s for s in course.sessions}
-    todo = [s for s in sessions if not s.fixed]
-    if not todo:
+    unbooked = [s for s in sessions if not s.fixed]
+    if not unbooked:
         errors.append(FieldError("plan", "Every session of this course is already booked."))
-    for session in todo:
+    for session in unbooked:
         held = by_key[session.key].status
         if held in _HELD:
             errors.append(FieldError(session.key.label, "Already booked (someone booked it a moment ago)."))
@@ -99,7 +99,7 @@ def book_sessions(unit: Unit, course: Course, context: PlanContext, sessions: Se
         raise ValidationFailed(errors)
     availability = read_availability(unit.connection)
     booked: list[int] = []
-    for session in todo:
+    for session in unbooked:
         assert session.starts_at is not None and session.ends_at is not None and session.room_id is not None
         shape = context.shape(session.key)
         resolved = resolve(

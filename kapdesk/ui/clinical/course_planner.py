@@ -48,20 +48,20 @@ _WALL = QTimeZone.utc()  # the editors hold the clinic's wall-clock time as is: 
 
 def plan_summary(sessions: Sequence[Proposed], context: PlanContext) -> str:
     """'13 sessions over 3 weeks, first Tue Nov 24', with what is already booked or still needs a time."""
-    todo = [s for s in sessions if not s.fixed]
-    placed = sorted(s.starts_at for s in todo if s.starts_at is not None)
+    unbooked = [s for s in sessions if not s.fixed]
+    placed = sorted(s.starts_at for s in unbooked if s.starts_at is not None)
     parts = []
     if placed:
         zone = context.availability.zone
         first, last = placed[0].astimezone(zone).date(), placed[-1].astimezone(zone).date()
         weeks = max(1, ceil(((last - first).days + 1) / 7))
         first_words = show_when(placed[0], zone).rsplit(" ", 1)[0]
-        parts.append(f"{_count(len(todo))} over {weeks} week{'s' if weeks != 1 else ''}, first {first_words}")
+        parts.append(f"{_count(len(unbooked))} over {weeks} week{'s' if weeks != 1 else ''}, first {first_words}")
     else:
-        parts.append(f"{_count(len(todo))} to book")
-    if unplaced := len(todo) - len(placed):
+        parts.append(f"{_count(len(unbooked))} to book")
+    if unplaced := len(unbooked) - len(placed):
         parts.append(f"{unplaced} still need a time")
-    if fixed := len(sessions) - len(todo):
+    if fixed := len(sessions) - len(unbooked):
         parts.append(f"{fixed} already booked")
     return "; ".join(parts)
 
