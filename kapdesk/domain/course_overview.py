@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapdesk.domain.appointments import AppointmentKind
-from kapdesk.domain.courses import Course, CourseSession, CourseStatus, SessionState
+from kapdesk.domain.courses import Course, CourseSession, CourseStatus, SessionState, StepKey
 from kapdesk.domain.protocols import ProtocolSpec, Timing
 from kapdesk.domain.screening import Standing, Verdict
 
@@ -84,19 +84,23 @@ def overview(
 
 
 def _integration_warnings(course: Course, spec: ProtocolSpec) -> list[str]:
-    """A dose booked or done whose integration session isn't booked (or sits outside the window)."""
+    """A dose booked or done whose integration session isn't booked (or sits outside the window), and an
+    integration still booked after a dose that no appointment holds any more (its booking was cancelled)."""
     found = []
     by_key = {s.key: s for s in course.sessions}
     for session in course.sessions:
-        if session.key.kind is not AppointmentKind.DOSING or session.state not in (
-            SessionState.BOOKED,
-            SessionState.DONE,
-        ):
+        if session.key.kind is not AppointmentKind.DOSING:
             continue
-        follow = next(
-            (s for k, s in by_key.items() if k.kind is AppointmentKind.INTEGRATION and k.number == session.key.number),
-            None,
-        )
+        follow = by_key.get(StepKey(AppointmentKind.INTEGRATION, session.key.number))
+        if session.state is SessionState.PLANNED:
+            if follow is not None and follow.state is SessionState.BOOKED and session.appointment_id is not None:
+                found.append(
+                    f"{session.key.label} was cancelled but the integration after it is still booked:"
+                    " rebook the dose or cancel the integration."
+                )
+            continue
+        if session.state is SessionState.MISSED:
+            continue
         if follow is None or follow.state is SessionState.PLANNED:
             found.append(f"No integration booked after {session.key.label.lower()}.")
         elif follow.starts_at is not None and session.ends_at is not None:

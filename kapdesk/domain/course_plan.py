@@ -88,7 +88,7 @@ def plan(context: PlanContext, sessions: Sequence[Proposed]) -> list[Proposed]:
     phase_of_last = -1
     doses_in_phase = 0
     for session in sessions:
-        key, shape = session.key, context.shape(session.key)
+        key = session.key
         if session.fixed:
             found = session
         elif key.kind is _PREP:
@@ -109,17 +109,11 @@ def plan(context: PlanContext, sessions: Sequence[Proposed]) -> list[Proposed]:
                 )
             if last_integration is not None and last_integration.ends_at is not None:
                 earliest = max(earliest, last_integration.ends_at)
-            preferred = _at_time(earliest, first_dose_time, context.availability)
-            found = _first_free(context, busy, session, preferred, earliest + timedelta(days=SEARCH_DAYS))
-            if found.starts_at is None and preferred > earliest:
-                found = _first_free(context, busy, session, earliest, earliest + timedelta(days=SEARCH_DAYS))
-        else:  # the integration after the last dose placed
-            if last_dose is None or last_dose.ends_at is None:
-                found = session
-            else:
-                low = last_dose.ends_at + timedelta(hours=spec.integration_min_hours)
-                high = last_dose.ends_at + timedelta(hours=spec.integration_max_hours) - shape.duration
-                found = _first_free(context, busy, session, low, high + STEP)
+            follower = next((s for s in sessions if _follows(s, key) and not s.fixed), None)
+            found = _dose(context, busy, session, earliest, first_dose_time, follower)
+        else:
+            dose = next((p for p in placed if p.key == StepKey(_DOSE, key.number)), None)
+            found = session if dose is None or dose.starts_at is None else _integration(context, busy, session, dose)
         if key.kind is _PREP:
             last_prep = found
             if found.starts_at is not None:
@@ -241,6 +235,44 @@ def _first_free(
                 start += STEP
         day += timedelta(days=1)
     return replace(session, starts_at=None, ends_at=None, room_id=None)
+
+
+def _dose(
+    context: PlanContext,
+    busy: BusyIndex,
+    session: Proposed,
+    earliest: datetime,
+    wanted: time | None,
+    integration: Proposed | None,
+) -> Proposed:
+    """The first free time for a dose from `earliest`, at the course's usual time of day when it can be, whose
+    integration session (when it is still to place) also finds a time in its window: a dose late on the day before
+    a weekend would otherwise leave its integration nowhere to go. When no day within the search allows both, the
+    first free time for the dose alone (the planner then shows its integration unplaced)."""
+    limit = earliest + timedelta(days=SEARCH_DAYS)
+    alone: Proposed | None = None
+    day = context.availability.local_day(earliest)
+    while True:
+        start = max(earliest, day_start(day, context.availability.zone))
+        preferred = _at_time(start, wanted, context.availability)
+        found = _first_free(context, busy, session, preferred, limit)
+        if found.starts_at is None and preferred > start:
+            found = _first_free(context, busy, session, start, limit)
+        if found.starts_at is None:
+            return alone or found
+        alone = alone or found
+        if integration is None or _integration(context, busy, integration, found).starts_at is not None:
+            return found
+        day = context.availability.local_day(found.starts_at) + timedelta(days=1)
+
+
+def _integration(context: PlanContext, busy: BusyIndex, session: Proposed, dose: Proposed) -> Proposed:
+    """The first free time for the integration session inside its window after `dose`."""
+    assert dose.ends_at is not None
+    spec = context.spec
+    low = dose.ends_at + timedelta(hours=spec.integration_min_hours)
+    high = dose.ends_at + timedelta(hours=spec.integration_max_hours) - context.shape(session.key).duration
+    return _first_free(context, busy, session, low, high + STEP)
 
 
 def _placed(context: PlanContext, busy: BusyIndex, session: Proposed, starts_at: datetime) -> Proposed:

@@ -144,6 +144,19 @@ def test_a_closed_day_and_other_bookings_are_planned_around() -> None:
     assert local(of(AppointmentKind.DOSING, plan(ctx3, sessions3))[0].starts_at).date() == date(2026, 11, 4)
 
 
+def test_a_dose_moves_to_a_day_whose_integration_window_has_room_rather_than_leaving_it_unplaced() -> None:
+    # The prescriber is booked until 16:00 on Thursday: a dose then ends at 18:00 and its 24–72 h window falls on
+    # Friday evening and the closed weekend. Friday's dose leaves Monday morning inside the window.
+    thursday = datetime.combine(date(2026, 11, 5), time(8), tzinfo=LA).astimezone(UTC)
+    ctx, sessions = context(spec(), date(2026, 11, 4), busy={PRESCRIBER: [(thursday, thursday + timedelta(hours=8))]})
+    placed = plan(ctx, sessions)
+    assert problems(ctx, placed) == {}
+    dose, integration = of(AppointmentKind.DOSING, placed)[0], of(AppointmentKind.INTEGRATION, placed)[0]
+    assert local(dose.starts_at) == datetime(2026, 11, 6, 8, tzinfo=LA)
+    assert local(integration.starts_at).date() == date(2026, 11, 9)
+    assert integration.starts_at - dose.ends_at <= timedelta(hours=72)
+
+
 @pytest.mark.parametrize(
     ("zone", "start"),
     [

@@ -24,10 +24,9 @@ from kapdesk.domain.errors import ConflictError, KapdeskError, ValidationFailed
 from kapdesk.services.courses import CourseService
 from kapdesk.ui.clinical.course_timeline import CourseTimeline, show_when
 from kapdesk.ui.formatting import show_date
+from kapdesk.ui.widgets.message_styles import ERROR_BOX, WARNING_BOX
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
-WARNING_STYLE = "background: #fff4e0; color: #6d4c00; border: 1px solid #e8c27a; border-radius: 4px; padding: 6px;"
-ERROR_STYLE = "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3; border-radius: 4px; padding: 6px;"
 STATUS_COLOURS = {
     CourseStatus.DRAFT: ("#eceff1", "#455a64"),
     CourseStatus.ACTIVE: ("#d6e6fb", "#1b4f8e"),
@@ -94,7 +93,7 @@ class CourseDetails(QWidget):
         self.override = QLabel()
         self.override.setTextFormat(Qt.TextFormat.RichText)
         self.override.setWordWrap(True)
-        self.override.setStyleSheet(WARNING_STYLE)
+        self.override.setStyleSheet(WARNING_BOX)
         self.due = QLabel()
         self.due.setTextFormat(Qt.TextFormat.PlainText)
         self.due.setStyleSheet("font-weight: bold;")
@@ -105,7 +104,7 @@ class CourseDetails(QWidget):
         self.warnings = QLabel()
         self.warnings.setTextFormat(Qt.TextFormat.RichText)
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setStyleSheet(WARNING_BOX)
         self.warnings.setAccessibleName("Warnings")
         self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.timeline = CourseTimeline(zone)
@@ -115,7 +114,7 @@ class CourseDetails(QWidget):
         self.goals_slot, self.intentions_slot = FieldSlot(self.goals, "Goals"), FieldSlot(self.intentions, "Intentions")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
         self.save_button = QPushButton("Sa&ve goals")
         self.save_button.clicked.connect(lambda: self.save())

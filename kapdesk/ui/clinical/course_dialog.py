@@ -26,9 +26,9 @@ from kapdesk.domain.errors import KapdeskError, ValidationFailed
 from kapdesk.domain.protocols import ProtocolTemplate
 from kapdesk.domain.staff import Clinician, Role
 from kapdesk.services.courses import CourseService
-from kapdesk.ui.clinical.course_details import ERROR_STYLE, WARNING_STYLE
 from kapdesk.ui.session.fields import FieldForm, grow_to_fit
 from kapdesk.ui.widgets.confirm import may_discard
+from kapdesk.ui.widgets.message_styles import ERROR_BOX, WARNING_BOX
 
 NOT_PRESCRIBER = (
     "The screening says not eligible: a prescriber must record an override, with the reason, before this course "
@@ -65,7 +65,7 @@ class NewCourseDialog(QDialog):
         self.screening = QLabel(hint)
         self.screening.setWordWrap(True)
         self.screening.setAccessibleName("Screening")
-        self.screening.setStyleSheet(WARNING_STYLE)
+        self.screening.setStyleSheet(WARNING_BOX)
         self.screening.setVisible(bool(hint))
 
         self.template = QComboBox()
@@ -98,7 +98,7 @@ class NewCourseDialog(QDialog):
         self.override_slot = self.fields.add("override", "&Override: not eligible", self.override, required=True)
         form.setRowVisible(self.override_slot, False)
         self._form = form
-        self.fields.general.setStyleSheet(ERROR_STYLE)
+        self.fields.general.setStyleSheet(ERROR_BOX)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.create_button = self.buttons.addButton("&Create course", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -176,7 +176,7 @@ class NewCourseDialog(QDialog):
             self.override_slot.show_error(NOT_PRESCRIBER)
             self.override_slot.error.setText(NOT_PRESCRIBER)
         self.screening.setText(" ".join(screening) or self._hint)
-        self.screening.setStyleSheet(ERROR_STYLE if screening else WARNING_STYLE)
+        self.screening.setStyleSheet(ERROR_BOX if screening else WARNING_BOX)
         self.screening.setVisible(bool(self.screening.text()))
         if screening and not errors:
             self.create_button.setFocus()

@@ -13,8 +13,9 @@ from kapdesk.domain.course_overview import CourseView
 from kapdesk.domain.courses import CourseStatus, SessionState
 from kapdesk.domain.errors import KapdeskError, ValidationFailed
 from kapdesk.services.courses import CourseService
-from kapdesk.ui.clinical.course_details import ERROR_STYLE, WARNING_STYLE, show_field_error
+from kapdesk.ui.clinical.course_details import show_field_error
 from kapdesk.ui.clinical.course_timeline import show_when
+from kapdesk.ui.widgets.message_styles import ERROR_BOX, WARNING_BOX
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
 
@@ -35,7 +36,7 @@ class DiscontinueDialog(QDialog):
         ]
         self.consequence = QLabel()
         self.consequence.setWordWrap(True)
-        self.consequence.setStyleSheet(WARNING_STYLE)
+        self.consequence.setStyleSheet(WARNING_BOX)
         if ahead:
             listed = "".join(f"<br>• {s.key.label} — {show_when(s.starts_at, zone)}" for s in ahead)
             self.consequence.setText(
@@ -46,7 +47,7 @@ class DiscontinueDialog(QDialog):
             self.consequence.setText("No booked session is still to come; nothing will be cancelled.")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)

@@ -34,10 +34,10 @@ from kapdesk.domain.courses import StepKey
 from kapdesk.domain.errors import KapdeskError, ValidationFailed
 from kapdesk.services.course_planning import Plan
 from kapdesk.services.courses import CourseService
-from kapdesk.ui.clinical.course_details import ERROR_STYLE
 from kapdesk.ui.clinical.course_timeline import show_when
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.schedule.booking_form import local_instant
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 COLUMNS = ("Session", "Phase", "Date and time", "Room", "Clinicians", "Problems")
 SESSION, PHASE, WHEN, ROOM, CLINICIANS, PROBLEMS = range(len(COLUMNS))
@@ -95,7 +95,7 @@ class PlannerDialog(QDialog):
         self.moved.setAccessibleName("Last move")
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)

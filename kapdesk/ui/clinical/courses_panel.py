@@ -10,7 +10,6 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -33,18 +32,19 @@ from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.clinic import Clinic
 from kapdesk.ui.changes import ChangeBus
-from kapdesk.ui.clinical.course_details import ERROR_STYLE, CourseDetails, status_chip
+from kapdesk.ui.clinical.course_details import CourseDetails, status_chip
 from kapdesk.ui.clinical.course_dialog import NewCourseDialog
 from kapdesk.ui.clinical.course_discontinue import DiscontinueDialog
 from kapdesk.ui.clinical.course_planner import PlannerDialog
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.patients.chart_tabs import ChartTab
+from kapdesk.ui.widgets.record_panel import RecordPanel
 
 _OPEN = (CourseStatus.DRAFT, CourseStatus.ACTIVE)
 D = TypeVar("D", bound=QDialog)
 
 
-class CoursesPanel(QWidget):
+class CoursesPanel(RecordPanel):
     def __init__(
         self,
         clinic: Clinic,
@@ -54,26 +54,18 @@ class CoursesPanel(QWidget):
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(patient_id, bus, parent)
         self._clinic = clinic
         self._service = clinic.courses
-        self.patient_id = patient_id
         self._actor = actor
-        self._bus = bus
         self._settings = settings
         self._writable = actor.may(Permission.WRITE_CLINICAL)
         self._zone = ZoneInfo(clinic.schedule_setup.availability().time_zone)
-        self._stale = True
         self._select_next: int | None = None
         self._appointments: frozenset[int] = frozenset()
         self.views: list[CourseView] = []
         self.dialog: QDialog | None = None  # the one course dialog open from this tab
-        self._refused = False
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
         self.list = QListWidget()
         self.list.setAccessibleName("Courses")
         self.list.setMinimumWidth(230)
@@ -98,7 +90,6 @@ class CoursesPanel(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([260, 740])
 
-        self.status = QLabel()
         self.new_button = QPushButton("Ne&w course…")
         self.plan_button = QPushButton("&Plan the course…")
         self.complete_button = QPushButton("Co&mplete")
@@ -107,26 +98,17 @@ class CoursesPanel(QWidget):
         self.plan_button.clicked.connect(lambda: self.plan_selected())
         self.complete_button.clicked.connect(lambda: self.complete_selected())
         self.discontinue_button.clicked.connect(lambda: self.discontinue_selected())
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        for button in (self.new_button, self.plan_button, self.complete_button, self.discontinue_button):
+        buttons = (self.new_button, self.plan_button, self.complete_button, self.discontinue_button)
+        for button in buttons:
             button.setVisible(self._writable)  # read-only for those who may only look
-            buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(buttons)
-        if bus is not None:
-            bus.changed.connect(self._on_changed)
+        layout.addLayout(self.button_row(*buttons))
         self._selection_changed()
 
     # -- reading -------------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def reload(self) -> None:
         keep = self._select_next or (view.course.id if (view := self.selected()) else None)
@@ -183,10 +165,6 @@ class CoursesPanel(QWidget):
         row = self.list.currentRow()
         return self.views[row] if 0 <= row < len(self.views) else None
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     def _selection_changed(self) -> None:
         view = self.selected()
         self.details.show_course(view)
@@ -199,11 +177,8 @@ class CoursesPanel(QWidget):
         self.complete_button.setEnabled(status is not None and CourseStatus.COMPLETED in COURSE_TRANSITIONS[status])
         self.discontinue_button.setEnabled(status in _OPEN)
 
-    def _on_changed(self, changes: Changes) -> None:
-        if self.patient_id in changes.clinical or changes.appointments & self._appointments:
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+    def cares(self, changes: Changes) -> bool:
+        return self.patient_id in changes.clinical or bool(changes.appointments & self._appointments)
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -300,11 +275,8 @@ class CoursesPanel(QWidget):
 
     def _after(self, outcome: Outcome[CourseView]) -> None:
         """Refresh once: through the bus (which also tells the rest of the app) or directly."""
-        self._stale = True
         self._select_next = outcome.value.course.id
-        if self._bus is not None:
-            self._bus.publish(outcome.changes)
-        if self._stale:  # nobody reloaded us through the bus (say, while hidden)
+        if self.publish(outcome.changes):
             self.reload()
 
 

@@ -12,8 +12,7 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kapdesk.domain.access import Actor
 from kapdesk.domain.changes import Changes, Outcome
@@ -28,8 +27,8 @@ from kapdesk.ui.clinical.intake_dialogs import AllergyDialog, EndDialog, EntryDi
 from kapdesk.ui.clinical.intake_history import HistoryBox
 from kapdesk.ui.clinical.intake_models import AllergiesModel, DiagnosesModel, MedicationsModel
 from kapdesk.ui.clinical.intake_sections import ListSection, MeasuresBox, VitalsBox
-from kapdesk.ui.notes.editor import MESSAGE_STYLE
 from kapdesk.ui.patients.chart_tabs import ChartTab
+from kapdesk.ui.widgets.record_panel import RecordPanel
 
 
 def intake_tab(clinic: Clinic, bus: ChangeBus) -> ChartTab:
@@ -41,7 +40,7 @@ def intake_tab(clinic: Clinic, bus: ChangeBus) -> ChartTab:
     return ChartTab("&Intake", make, allowed=lambda actor: actor.may(Permission.VIEW_CLINICAL))
 
 
-class IntakePanel(QWidget):
+class IntakePanel(RecordPanel):
     def __init__(
         self,
         service: IntakeService,
@@ -54,21 +53,14 @@ class IntakePanel(QWidget):
     ) -> None:
         """`today` gives the clinic's date, the default for resolving, stopping and removing; `bus`, if given,
         carries this panel's changes to the rest of the app and others' back to it."""
-        super().__init__(parent)
+        super().__init__(patient_id, bus, parent)
         self._service = service
-        self._patient_id = patient_id
         self._zone = zone
         self._today = today
-        self._bus = bus
         self._writes = actor.may(Permission.WRITE_CLINICAL)
-        self._stale = True
         self.intake: Intake | None = None
         self.dialog: EntryDialog | None = None
 
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
-        self.message.hide()
         self.show_past = QCheckBox("Show past &entries")
         self.show_past.setChecked(True)
         self.show_past.setToolTip("Resolved diagnoses, stopped medications and removed allergies, struck through")
@@ -119,8 +111,6 @@ class IntakePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
-        if bus is not None:
-            bus.changed.connect(self._on_changed)
         self._update_buttons()
 
     def _button(self, text: str, action: Callable[[], object]) -> QPushButton:
@@ -130,11 +120,6 @@ class IntakePanel(QWidget):
         return button
 
     # -- reading -----------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def reload(self) -> None:
         self._stale = False
@@ -151,10 +136,6 @@ class IntakePanel(QWidget):
         self.history.show_intake(self.intake)
         self.measures.show_intake(self.intake)
         self.vitals.show_vitals(self.intake.vitals)
-
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
 
     def _show_lists(self) -> None:
         if self.intake is None:
@@ -177,12 +158,9 @@ class IntakePanel(QWidget):
         allergy = self.allergies.selected()
         self.remove.setEnabled(allergy is not None and allergy.removed_on is None)
 
-    def _on_changed(self, changes: Changes) -> None:
+    def cares(self, changes: Changes) -> bool:
         # Weight and height live on the patient, so an edit of the patient's details counts too.
-        if self._patient_id in changes.clinical or self._patient_id in changes.patients:
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+        return self._patient_id in changes.clinical or self._patient_id in changes.patients
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -241,8 +219,5 @@ class IntakePanel(QWidget):
 
     def _after(self, outcome: Outcome[object]) -> None:
         """Refresh once: through the bus (which also tells the rest of the app) or directly."""
-        self._stale = True
-        if self._bus is not None:
-            self._bus.publish(outcome.changes)
-        if self._stale:  # nobody reloaded us through the bus (say, while hidden)
+        if self.publish(outcome.changes):
             self.reload()

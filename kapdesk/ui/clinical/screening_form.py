@@ -24,8 +24,7 @@ from kapdesk.ui.clinical.screening_fields import AnswerFields
 from kapdesk.ui.clinical.screening_look import RESULT_COLOURS, box_style, reasons_html
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.widgets.confirm import may_discard
-
-MESSAGE_STYLE = "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3; border-radius: 4px; padding: 6px;"
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 
 class ScreeningForm(QDialog):
@@ -55,7 +54,7 @@ class ScreeningForm(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
         self.fields = AnswerFields(answers, record, pregnancy_asked=pregnancy_asked)
 

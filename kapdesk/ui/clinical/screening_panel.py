@@ -7,11 +7,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.domain.access import Actor
-from kapdesk.domain.changes import Changes, Outcome
+from kapdesk.domain.changes import Outcome
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.patients import age_on
 from kapdesk.domain.permissions import Permission
@@ -33,7 +32,7 @@ from kapdesk.services.clinic import Clinic
 from kapdesk.services.patients import PatientService
 from kapdesk.services.screening import ScreeningService
 from kapdesk.ui.changes import ChangeBus
-from kapdesk.ui.clinical.screening_form import MESSAGE_STYLE, ScreeningForm
+from kapdesk.ui.clinical.screening_form import ScreeningForm
 from kapdesk.ui.clinical.screening_look import (
     RESULT_COLOURS,
     box_style,
@@ -45,6 +44,7 @@ from kapdesk.ui.clinical.screening_look import (
 from kapdesk.ui.clinical.screening_sign import SignScreeningDialog
 from kapdesk.ui.formatting import show_date, show_long_date
 from kapdesk.ui.patients.chart_tabs import ChartTab
+from kapdesk.ui.widgets.record_panel import RecordPanel
 from kapdesk.ui.widgets.rows_model import RowsTableModel
 
 SCREENING_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -73,7 +73,7 @@ class ScreeningTableModel(RowsTableModel):
         return None
 
 
-class ScreeningPanel(QWidget):
+class ScreeningPanel(RecordPanel):
     """Reads the standing and the history when first shown (each an audited view), and again whenever this
     patient's clinical record changes."""
 
@@ -87,23 +87,14 @@ class ScreeningPanel(QWidget):
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(patient_id, bus, parent)
         self._service = service
         self._patients = patients
-        self._patient_id = patient_id
         self._actor = actor
-        self._bus = bus
         self._settings = settings
-        self._stale = True
-        self._refused = False
         self.verdict: Verdict | None = None
         self.form: ScreeningForm | None = None
         self.sign_dialog: SignScreeningDialog | None = None
-
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
-        self.message.hide()
 
         self.standing = QFrame()
         self.standing.setObjectName("standing")
@@ -138,7 +129,6 @@ class ScreeningPanel(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 380])
 
-        self.status = QLabel()
         self.new_button = QPushButton("Ne&w screening…")
         self.revise_button = QPushButton("&Revise…")
         self.sign_button = QPushButton("Si&gn…")
@@ -151,26 +141,15 @@ class ScreeningPanel(QWidget):
         self.sign_button.clicked.connect(lambda: self.sign_selected())
         self.table.doubleClicked.connect(lambda _index: self.revise_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        for button in (self.new_button, self.revise_button, self.sign_button):
-            buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.standing)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(buttons)
-        if bus is not None:
-            bus.changed.connect(self._on_changed)
+        layout.addLayout(self.button_row(self.new_button, self.revise_button, self.sign_button))
         self._selection_changed()
 
     # -- reading -------------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (record.id if (record := self.selected()) else None)
@@ -211,10 +190,6 @@ class ScreeningPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.record_at(rows[0].row()) if rows else None
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     def _selection_changed(self) -> None:
         record = self.selected()
         open_record = record is not None and not record.signed
@@ -223,12 +198,6 @@ class ScreeningPanel(QWidget):
         self.revise_button.setEnabled(open_record)
         self.sign_button.setEnabled(open_record)
         self.viewer.setHtml(record_html(record) if record is not None else "<p>No screening has been recorded.</p>")
-
-    def _on_changed(self, changes: Changes) -> None:
-        if self._patient_id in changes.clinical:
-            self._stale = True
-            if self.isVisible():
-                self.reload()
 
     # -- actions -------------------------------------------------------------------------------------
 
@@ -281,10 +250,7 @@ class ScreeningPanel(QWidget):
 
     def _after(self, outcome: Outcome[ScreeningRecord]) -> None:
         """Refresh once: through the bus (which also tells the rest of the app) or directly."""
-        self._stale = True
-        if self._bus is not None:
-            self._bus.publish(outcome.changes)
-        if self._stale:  # nobody reloaded us through the bus (say, while hidden)
+        if self.publish(outcome.changes):
             self.reload(select=outcome.value.id)
         elif (row := self.model.row_of(outcome.value.id)) is not None:
             self.table.selectRow(row)

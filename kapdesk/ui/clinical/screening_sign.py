@@ -12,9 +12,9 @@ from kapdesk.domain.errors import ConflictError, KapdeskError, ValidationFailed
 from kapdesk.domain.screening import Result
 from kapdesk.domain.screening_record import ScreeningRecord
 from kapdesk.services.screening import ScreeningService
-from kapdesk.ui.clinical.screening_form import MESSAGE_STYLE
 from kapdesk.ui.clinical.screening_look import RESULT_COLOURS, box_style, reasons_html
 from kapdesk.ui.formatting import show_timestamp
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 
 class SignScreeningDialog(QDialog):
@@ -50,7 +50,7 @@ class SignScreeningDialog(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

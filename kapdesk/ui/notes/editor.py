@@ -21,9 +21,9 @@ from kapdesk.services.notes import NoteService
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.session.drafts import DraftRequest
 from kapdesk.ui.widgets.confirm import may_discard
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
 
-MESSAGE_STYLE = "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3; border-radius: 4px; padding: 6px;"
 PRIVATE_HINT = "Psychotherapy notes are kept apart from the medical record: only you will be able to read this note."
 
 
@@ -51,7 +51,7 @@ class NoteEditor(QDialog):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.hide()
 
         self.kind = QComboBox()

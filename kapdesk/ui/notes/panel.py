@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -30,8 +28,9 @@ from kapdesk.services.drafts import DraftContent
 from kapdesk.services.notes import NoteService
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.formatting import show_timestamp
-from kapdesk.ui.notes.editor import MESSAGE_STYLE, NoteEditor
+from kapdesk.ui.notes.editor import NoteEditor
 from kapdesk.ui.notes.table_model import NotesTableModel, status_of
+from kapdesk.ui.widgets.record_panel import RecordPanel
 
 
 def may_see_notes(actor: Actor) -> bool:
@@ -39,7 +38,7 @@ def may_see_notes(actor: Actor) -> bool:
     return actor.may(Permission.VIEW_CLINICAL) or actor.may(Permission.WRITE_PSYCHOTHERAPY_NOTES)
 
 
-class NotesPanel(QWidget):
+class NotesPanel(RecordPanel):
     """Reads the notes when first shown (each listing is an audited view), and again whenever this patient
     changes. `bus`, if given, carries this panel's changes to the rest of the app and others' back to it."""
 
@@ -52,23 +51,13 @@ class NotesPanel(QWidget):
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(patient_id, bus, parent)
         self._service = service
-        self._patient_id = patient_id
         self._actor = actor
-        self._bus = bus
         self._settings = settings
         self._kinds = writable_kinds(actor.may)
-        self._stale = True
-        self._refused = False
         self.editor: NoteEditor | None = None
         self.patient_label = ""  # e.g. "Ana Ng (KD-000123)", for the label of a kept draft
-
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(MESSAGE_STYLE)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.message.hide()
 
         self.model = NotesTableModel()
         self.table = QTableView()
@@ -98,7 +87,6 @@ class NotesPanel(QWidget):
         self.splitter.addWidget(viewer_box)
         self.splitter.setStretchFactor(1, 1)
 
-        self.status = QLabel()
         self.new_button = QPushButton("&New note…")
         self.edit_button = QPushButton("&Edit…")
         self.sign_button = QPushButton("&Sign…")
@@ -108,26 +96,14 @@ class NotesPanel(QWidget):
         self.sign_button.clicked.connect(lambda: self.sign_selected())
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.status, 1)
-        for button in (self.new_button, self.edit_button, self.sign_button):
-            buttons.addWidget(button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
-        layout.addLayout(buttons)
-
-        if bus is not None:
-            bus.changed.connect(self._on_changed)
+        layout.addLayout(self.button_row(self.new_button, self.edit_button, self.sign_button))
         self._selection_changed()
 
     # -- reading -----------------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (note.id if (note := self.selected()) else None)
@@ -155,10 +131,6 @@ class NotesPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.note_at(rows[0].row()) if rows else None
 
-    def show_message(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-
     def _selection_changed(self) -> None:
         note = self.selected()
         self.new_button.setEnabled(not self._refused)
@@ -178,11 +150,8 @@ class NotesPanel(QWidget):
     def _may_change(self, note: NoteRecord | None) -> bool:
         return note is not None and note.author_id == self._actor.user_id and not note.signed
 
-    def _on_changed(self, changes: Changes) -> None:
-        if self._patient_id in changes.patients:
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+    def cares(self, changes: Changes) -> bool:
+        return self._patient_id in changes.patients
 
     # -- actions -----------------------------------------------------------------------------------
 
@@ -246,10 +215,7 @@ class NotesPanel(QWidget):
 
     def _after(self, outcome: Outcome[NoteRecord]) -> None:
         """Refresh once: through the bus (which also tells the rest of the app) or directly."""
-        self._stale = True
-        if self._bus is not None:
-            self._bus.publish(outcome.changes)
-        if self._stale:  # nobody reloaded us through the bus (say, while hidden)
+        if self.publish(outcome.changes):
             self.reload(select=outcome.value.id)
         elif (row := self.model.row_of(outcome.value.id)) is not None:
             self.table.selectRow(row)

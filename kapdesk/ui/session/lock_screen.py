@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from kapdesk.domain.access import Actor
-from kapdesk.ui.session.fields import ERROR_STYLE, password_edit
+from kapdesk.ui.session.fields import password_edit
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 
 class LockScreen(QWidget):
@@ -34,7 +35,7 @@ class LockScreen(QWidget):
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self._unlock)
         self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.hide()

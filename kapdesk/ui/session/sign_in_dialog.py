@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.errors import AuditKeyProblem, KapdeskError, SignInFailed
 from kapdesk.services.audit_trail import KeyStatus
-from kapdesk.ui.session.fields import ERROR_STYLE, grow_to_fit, password_edit
+from kapdesk.ui.session.fields import grow_to_fit, password_edit
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 if TYPE_CHECKING:
     from kapdesk.services.auth import SignInResult
@@ -74,7 +75,7 @@ class SignInDialog(QDialog):
                 label.setBuddy(form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget())
 
         self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(ERROR_BOX)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Sign-in problem")
         self.message.hide()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from kapdesk.ui.admin.fields import ERROR_STYLE
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 SAVED_STYLE = "color: #1b5e20;"
 EDITED_STYLE = "color: #8a5a00;"
@@ -42,4 +42,4 @@ class SaveBar(QWidget):
         self.say("Not saved yet.", EDITED_STYLE)
 
     def refused(self, text: str = "Not saved — please check the highlighted days.") -> None:
-        self.say(text, ERROR_STYLE)
+        self.say(text, ERROR_BOX)

@@ -1,0 +1,74 @@
+"""What every chart tab listing one patient's records shares: a message line for refusals and conflicts, a status
+line beside the action buttons, and reading only when it matters. Reading a patient's record is an audited view,
+so a tab reads when it is first shown, and again when a change that concerns it arrives, at once if it is showing,
+else the next time it is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from kapdesk.domain.changes import Changes
+from kapdesk.ui.changes import ChangeBus
+from kapdesk.ui.widgets.message_styles import ERROR_BOX
+
+
+class RecordPanel(QWidget):
+    """Subclasses build their widgets, then lay out `message`, their list and `button_row(...)`; they implement
+    `reload` and, when more than the patient's clinical record concerns them, `cares`."""
+
+    def __init__(self, patient_id: int, bus: ChangeBus | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._patient_id = patient_id
+        self._bus = bus
+        self._stale = True
+        self._refused = False  # the last read was refused: the message says why and there is nothing to list
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_BOX)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        self.status = QLabel()
+        if bus is not None:
+            bus.changed.connect(self._on_changed)
+
+    @property
+    def patient_id(self) -> int:
+        return self._patient_id
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def cares(self, changes: Changes) -> bool:
+        return self._patient_id in changes.clinical
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def button_row(self, *buttons: QPushButton) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        for button in buttons:
+            row.addWidget(button)
+        return row
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def publish(self, changes: Changes) -> bool:
+        """Tell the rest of the app what this panel's action changed. True when the panel must still reload
+        itself: nobody reloaded it through the bus (there is none, or it is hidden)."""
+        self._stale = True
+        if self._bus is not None:
+            self._bus.publish(changes)
+        return self._stale
+
+    def _on_changed(self, changes: Changes) -> None:
+        if self.cares(changes):
+            self._stale = True
+            if self.isVisible():
+                self.reload()
