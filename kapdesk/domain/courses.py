@@ -168,10 +168,8 @@ def eligibility_errors(verdict: Verdict, route: Route, override_reason: str, *, 
     """Why this patient may not have a course by this route planned or booked, if they may not. A current signed
     screening is needed; "not eligible" needs a prescriber's override with a reason; esketamine needs REMS
     enrollment, which no override replaces."""
-    if verdict.standing is not Standing.CURRENT:
-        return [
-            FieldError("screening", f"{verdict.standing.label}: {verdict.detail} A current signed screening is needed.")
-        ]
+    if (problem := standing_problem(verdict)) is not None:
+        return [FieldError("screening", problem)]
     errors = []
     if route is Route.ESKETAMINE and not verdict.rems_enrolled:
         errors.append(FieldError("screening", "Esketamine needs REMS enrollment recorded on the screening."))
@@ -185,3 +183,19 @@ def eligibility_errors(verdict: Verdict, route: Route, override_reason: str, *, 
         elif len(override_reason.strip()) > REASON_MAX:
             errors.append(FieldError("override", f"Keep the reason under {REASON_MAX} characters."))
     return errors
+
+
+def standing_problem(verdict: Verdict) -> str | None:
+    """Why no course can be planned on this screening whatever the route, if none can."""
+    if verdict.standing is Standing.CURRENT:
+        return None
+    return f"{verdict.standing.label}: {verdict.detail} A current signed screening is needed."
+
+
+def screening_hint(verdict: Verdict) -> str:
+    """What a clinician starting a course should know of the screening before choosing anything."""
+    if (problem := standing_problem(verdict)) is not None:
+        return problem
+    if verdict.result is Result.NOT_ELIGIBLE:
+        return "The screening says not eligible: a course needs a prescriber's override with a reason."
+    return ""

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from kapdesk.domain.appointments import Route
 from kapdesk.domain.errors import FieldError
-from kapdesk.domain.intake import FLAGGED_CLASSES, MedicationClass, check_vitals
+from kapdesk.domain.intake import FLAGGED_CLASSES, MedicationClass, Vitals, check_vitals
 from kapdesk.domain.screening_items import DERIVED_ITEMS, Item, Severity
 
 NOTES_MAX = 2000
@@ -140,6 +140,21 @@ def assess(answers: Answers, limits: Limits = Limits()) -> Assessment:
     if any(r.severity is absolute for r in reasons):
         return Assessment(Result.NOT_ELIGIBLE, tuple(reasons))
     return Assessment(Result.PRECAUTIONS if reasons else Result.ELIGIBLE, tuple(reasons))
+
+
+def vitals_flags(vitals: Vitals, limits: Limits) -> list[str]:
+    """Each reading past the clinic's thresholds, in words: what a prescriber must see next to the numbers."""
+    bp = f"{vitals.systolic}/{vitals.diastolic}"
+    flags = []
+    if vitals.systolic >= limits.alert_systolic or vitals.diastolic >= limits.alert_diastolic:
+        flags.append(f"BP {bp} at or above {limits.alert_systolic}/{limits.alert_diastolic}: uncontrolled")
+    elif vitals.systolic > limits.hold_systolic or vitals.diastolic > limits.hold_diastolic:
+        flags.append(f"BP {bp} above {limits.hold_systolic}/{limits.hold_diastolic}: dosing would be held")
+    if vitals.heart_rate is not None and vitals.heart_rate > limits.max_heart_rate:
+        flags.append(f"Pulse {vitals.heart_rate} above {limits.max_heart_rate}")
+    if vitals.spo2 is not None and vitals.spo2 < limits.min_spo2:
+        flags.append(f"SpO2 {vitals.spo2}% below {limits.min_spo2}%")
+    return flags
 
 
 def _at_or_above(answers: Answers, systolic: int, diastolic: int) -> bool:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from kapdesk.domain.appointments import Route
-from kapdesk.domain.intake import MedicationClass
+from kapdesk.domain.intake import MedicationClass, Vitals
 from kapdesk.domain.screening import (
     Answers,
     Limits,
@@ -21,6 +21,7 @@ from kapdesk.domain.screening import (
     expiry,
     judge,
     pregnancy_relevant,
+    vitals_flags,
 )
 from kapdesk.domain.screening_items import Item, Severity
 
@@ -327,3 +328,30 @@ def test_a_current_not_eligible_screening_still_blocks_dosing() -> None:
     verdict = _judge(result=Result.NOT_ELIGIBLE)
     assert verdict.standing is Standing.CURRENT and not verdict.may_dose
     assert _judge(result=Result.PRECAUTIONS).may_dose
+
+
+@pytest.mark.parametrize(
+    ("reading", "flags"),
+    [
+        ((140, 90, 110, 94), []),  # on every line: nothing flagged
+        ((141, 80, None, None), ["BP 141/80 above 140/90: dosing would be held"]),
+        ((120, 100, None, None), ["BP 120/100 at or above 160/100: uncontrolled"]),
+        (
+            (160, 70, 111, 93),
+            ["BP 160/70 at or above 160/100: uncontrolled", "Pulse 111 above 110", "SpO2 93% below 94%"],
+        ),
+    ],
+)
+def test_baseline_vitals_past_the_clinics_limits_are_flagged(
+    reading: tuple[int, int, int | None, int | None], flags: list[str]
+) -> None:
+    assert vitals_flags(Vitals(*reading, SIGNED_AT), Limits()) == flags
+
+
+def test_vitals_flags_follow_the_clinics_own_limits() -> None:
+    strict = Limits(hold_systolic=130, hold_diastolic=85, max_heart_rate=100, min_spo2=96)
+    assert vitals_flags(Vitals(135, 80, 105, 95, SIGNED_AT), strict) == [
+        "BP 135/80 above 130/85: dosing would be held",
+        "Pulse 105 above 100",
+        "SpO2 95% below 96%",
+    ]

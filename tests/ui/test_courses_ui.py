@@ -70,6 +70,9 @@ def test_a_course_is_created_by_filling_in_the_dialog(qtbot, sqlite_clinic, cw, 
     panel = open_panel(cw.patient(ELIGIBLE))
     assert panel.list.count() == 0 and panel.empty.isVisible()
     dialog = panel.new_course()
+    click(qtbot, dialog.create_button)  # no protocol is picked for the clinician: it has to be chosen
+    assert dialog.isVisible() and dialog.fields.slots["template"].has_error
+    assert sqlite_clinic.courses.for_patient(cw.patient(ELIGIBLE)) == []
     template = cw.templates["im-kap"]
     dialog.template.setCurrentIndex(dialog.template.findData(template.id))
     assert (dialog.doses.minimum(), dialog.doses.maximum(), dialog.doses.value()) == (3, 6, 3)
@@ -113,6 +116,9 @@ def test_a_course_is_created_by_filling_in_the_dialog(qtbot, sqlite_clinic, cw, 
 def test_without_a_screening_the_refusal_is_shown_on_top(qtbot, sqlite_clinic, cw, open_panel) -> None:
     panel = open_panel(cw.patient(NOT_SCREENED))
     dialog = panel.new_course()
+    assert dialog.screening.isVisibleTo(dialog)  # said before anything is chosen
+    assert dialog.screening.text().startswith("No screening")
+    dialog.template.setCurrentIndex(dialog.template.findData(cw.templates["iv-induction"].id))
     click(qtbot, dialog.create_button)
     assert dialog.isVisible()
     assert dialog.screening.isVisibleTo(dialog)

@@ -187,6 +187,15 @@ def test_what_bears_on_eligibility_is_marked_and_others_saves_show_up(
     assert panel.vitals.latest.text() == "None recorded yet."
     bus.publish(Changes(clinical=frozenset({patient})))
     assert "BP 131/85 mmHg · pulse 77/min · SpO2 97%" in panel.vitals.latest.text()
+    assert not panel.vitals.flags.isVisibleTo(panel)  # nothing past the clinic's limits
+
+    bus.publish(sqlite_clinic.intake.record_vitals(patient, 150, 88, 118, 92).changes)
+    assert panel.vitals.flags.isVisibleTo(panel)
+    assert panel.vitals.flags.text().splitlines() == [
+        "⚠ BP 150/88 above 140/90: dosing would be held.",
+        "⚠ Pulse 118 above 110.",
+        "⚠ SpO2 92% below 94%.",
+    ]
 
 
 def test_the_tab_is_for_clinical_staff_only(sqlite_clinic: Clinic, patient: int) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kapdesk.domain.courses import CourseDraft
-from kapdesk.domain.errors import KapdeskError, ValidationFailed
+from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.protocols import ProtocolTemplate
 from kapdesk.domain.staff import Clinician, Role
 from kapdesk.services.courses import CourseService
@@ -71,6 +71,9 @@ class NewCourseDialog(QDialog):
         self.template = QComboBox()
         for template in templates:
             self.template.addItem(template.label, template.id)
+        if len(templates) > 1:  # no default: a course on the wrong route is worse than one more click
+            self.template.setPlaceholderText("Choose a protocol…")
+            self.template.setCurrentIndex(-1)
         self.about = QLabel()
         self.about.setStyleSheet("color: #555555;")
         self.about.setWordWrap(True)
@@ -122,8 +125,11 @@ class NewCourseDialog(QDialog):
 
     def _template_changed(self) -> None:
         template = self.chosen_template()
+        self.doses.setEnabled(template is not None)
         if template is None:
-            self.about.setText("No protocol is offered; an admin sets them up under Protocols.")
+            self.about.setText(
+                "" if self._templates else "No protocol is offered; an admin sets them up under Protocols."
+            )
             return
         spec = template.spec
         self.doses.setRange(spec.doses_min, spec.doses_max)
@@ -149,6 +155,10 @@ class NewCourseDialog(QDialog):
 
     def submit(self) -> bool:
         reason = self.override.toPlainText() if self._may_override and self.override_asked else ""
+        if self.chosen_template() is None:
+            self.fields.show_errors([FieldError("template", "Choose the protocol this course follows.")])
+            self.template.setFocus()
+            return False
         try:
             outcome = self._service.create(self.draft(), override_reason=reason)
         except ValidationFailed as failure:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from kapdesk.domain.access import Actor
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.course_overview import CourseView
-from kapdesk.domain.courses import COURSE_TRANSITIONS, CourseStatus, SessionState
+from kapdesk.domain.courses import COURSE_TRANSITIONS, CourseStatus, SessionState, screening_hint
 from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.clinic import Clinic
@@ -188,10 +188,10 @@ class CoursesPanel(RecordPanel):
         try:
             templates = self._clinic.protocols.templates()
             clinicians = self._clinic.schedule_setup.resources().clinicians
+            hint = screening_hint(self._clinic.screening.verdict(self.patient_id))
         except KapdeskError as error:
             self.show_message(f"{error.title}: {error}")
             return None
-        hint = next((w for v in self.views if v.course.status in _OPEN for w in v.warnings if "creening" in w), "")
         dialog = NewCourseDialog(
             self._service,
             self.patient_id,

@@ -19,6 +19,7 @@ from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.errors import ConflictError, KapdeskError
 from kapdesk.domain.intake import Intake
 from kapdesk.domain.permissions import Permission
+from kapdesk.domain.screening import Limits
 from kapdesk.services.clinic import Clinic
 from kapdesk.services.intake import IntakeService, resistant_applies
 from kapdesk.ui.changes import ChangeBus
@@ -35,7 +36,8 @@ def intake_tab(clinic: Clinic, bus: ChangeBus) -> ChartTab:
     def make(patient_id: int, actor: Actor) -> IntakePanel:
         profile = clinic.admin.profile()
         zone = ZoneInfo(profile.time_zone if profile else "UTC")
-        return IntakePanel(clinic.intake, patient_id, actor, zone, clinic.patients.today, bus)
+        limits = clinic.screening.limits()
+        return IntakePanel(clinic.intake, patient_id, actor, zone, clinic.patients.today, bus, limits=limits)
 
     return ChartTab("&Intake", make, allowed=lambda actor: actor.may(Permission.VIEW_CLINICAL))
 
@@ -50,9 +52,12 @@ class IntakePanel(RecordPanel):
         today: Callable[[], date],
         bus: ChangeBus | None = None,
         parent: QWidget | None = None,
+        *,
+        limits: Limits | None = None,
     ) -> None:
         """`today` gives the clinic's date, the default for resolving, stopping and removing; `bus`, if given,
-        carries this panel's changes to the rest of the app and others' back to it."""
+        carries this panel's changes to the rest of the app and others' back to it; vitals past `limits` are
+        flagged."""
         super().__init__(patient_id, bus, parent)
         self._service = service
         self._zone = zone
@@ -85,7 +90,7 @@ class IntakePanel(RecordPanel):
         self.history = HistoryBox(service, patient_id, self._writes)
         self.history.saved.connect(self._after)
         self.measures = MeasuresBox()
-        self.vitals = VitalsBox(zone, self.record_vitals)
+        self.vitals = VitalsBox(zone, limits or Limits(), self.record_vitals)
 
         self.body = QWidget()
         column = QVBoxLayout(self.body)

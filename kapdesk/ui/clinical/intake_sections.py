@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout
 
 from kapdesk.domain.intake import Intake, Vitals
+from kapdesk.domain.screening import Limits, vitals_flags
 from kapdesk.domain.wall_clock import to_local
 from kapdesk.ui.admin.schedule_setup.inputs import rows_table, selected_row
 from kapdesk.ui.clinical.intake_models import EntriesModel
@@ -17,6 +18,7 @@ from kapdesk.ui.formatting import show_date
 
 MOST_ROWS = 6  # a list grows to this many rows before it scrolls
 HINT_STYLE = "color: #555555;"
+FLAG_STYLE = "color: #b71c1c; font-weight: bold;"
 EARLIER_SHOWN = 3
 
 
@@ -85,14 +87,20 @@ class MeasuresBox(QGroupBox):
 
 
 class VitalsBox(QGroupBox):
-    """The latest reading in bold, a few earlier ones under it, times on the clinic's clock."""
+    """The latest reading in bold with what in it is past the clinic's limits, a few earlier ones under it, times
+    on the clinic's clock."""
 
-    def __init__(self, zone: ZoneInfo, record: QPushButton) -> None:
+    def __init__(self, zone: ZoneInfo, limits: Limits, record: QPushButton) -> None:
         super().__init__("Baseline vitals")
         self._zone = zone
+        self._limits = limits
         self.latest = QLabel()
         self.latest.setWordWrap(True)
         self.latest.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.flags.setStyleSheet(FLAG_STYLE)
+        self.flags.setAccessibleName("Vitals past the clinic's limits")
         self.earlier = QLabel()
         self.earlier.setStyleSheet(HINT_STYLE)
         row = QHBoxLayout()
@@ -100,15 +108,20 @@ class VitalsBox(QGroupBox):
         row.addWidget(record)
         layout = QVBoxLayout(self)
         layout.addWidget(self.latest)
+        layout.addWidget(self.flags)
         layout.addWidget(self.earlier)
         layout.addLayout(row)
 
     def show_vitals(self, vitals: tuple[Vitals, ...]) -> None:
         if not vitals:
             self.latest.setText("None recorded yet.")
+            self.flags.hide()
             self.earlier.hide()
             return
         self.latest.setText(f"<b>{self.words(vitals[0])}</b>")
+        flags = vitals_flags(vitals[0], self._limits)
+        self.flags.setText("\n".join(f"⚠ {flag}." for flag in flags))
+        self.flags.setVisible(bool(flags))
         earlier = [self.words(v) for v in vitals[1 : 1 + EARLIER_SHOWN]]
         self.earlier.setText("Earlier:\n" + "\n".join(earlier))
         self.earlier.setVisible(bool(earlier))
