@@ -192,7 +192,9 @@ def _demo(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> 
         clinic.close()
     print(
         f"Demo clinic created in {clinic.description}: {len(demo.STAFF)} staff, {len(demo.ROOMS)} rooms, "
-        f"{count} patients, and ten weeks of appointments around today."
+        f"{count} patients, and ten weeks of appointments around today. Some patients have an intake, "
+        "screenings of every result (eligible, with precautions, not eligible, unsigned, expired) and treatment "
+        "courses on each protocol, in every state."
     )
     print(f"Sign in as admin, prescriber, nurse, therapist or frontdesk with the password “{demo.DEMO_PASSWORD}”.")
     return 0

@@ -17,6 +17,7 @@ from kapdesk.services.clinic import Clinic
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.clinical.course_planner import PlannerDialog
 from kapdesk.ui.clinical.courses_panel import CoursesPanel, courses_tab
+from kapdesk.ui.patients.chart import PatientChart
 from tests.course_world import CourseWorld, course_world, new_course
 from tests.helpers import PASSWORD
 from tests.schedule_world import MONDAY, ZONE
@@ -317,3 +318,46 @@ def test_only_clinical_staff_get_the_tab(sqlite_clinic, bus, settings) -> None:
     assert tab.allowed(Actor(1, "t", "T", frozenset({Role.THERAPIST}), "pc"))
     assert not tab.allowed(Actor(1, "f", "F", frozenset({Role.FRONT_DESK}), "pc"))
     assert not tab.allowed(person)
+
+
+def test_closing_the_chart_with_unsaved_goals_asks_first(qtbot, sqlite_clinic, cw, bus, settings, monkeypatch) -> None:
+    view = new_course(sqlite_clinic, cw)
+    actor = sqlite_clinic.access.actor
+    chart = PatientChart(
+        sqlite_clinic.patients, bus, settings, cw.patient(ELIGIBLE), None, actor=actor,
+        tabs=[courses_tab(sqlite_clinic, bus, settings)],
+    )  # fmt: skip
+    qtbot.addWidget(chart)
+    chart.show()
+    panel = chart.extra_tabs["Courses"]
+    chart.tabs.setCurrentWidget(panel)
+    qtbot.keyClicks(panel.details.goals, "Walk every morning")
+    asked: list[str] = []
+    reply = QMessageBox.StandardButton.Cancel
+
+    def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return reply
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    chart.close()
+    assert chart.isVisible() and asked == [f"Goals or intentions typed for {view.course.label}: not saved."]
+    reply = QMessageBox.StandardButton.Discard
+    chart.close()
+    assert not chart.isVisible()
+    assert sqlite_clinic.courses.get(view.course.id).course.goals == ""
+
+
+def test_a_chart_closed_for_the_next_user_does_not_ask(qtbot, sqlite_clinic, cw, bus, settings, monkeypatch) -> None:
+    new_course(sqlite_clinic, cw)
+    chart = PatientChart(
+        sqlite_clinic.patients, bus, settings, cw.patient(ELIGIBLE), None, actor=sqlite_clinic.access.actor,
+        tabs=[courses_tab(sqlite_clinic, bus, settings)],
+    )  # fmt: skip
+    qtbot.addWidget(chart)
+    chart.show()
+    chart.tabs.setCurrentWidget(panel := chart.extra_tabs["Courses"])
+    qtbot.keyClicks(panel.details.goals, "Walk every morning")
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: pytest.fail("a session change must not ask"))
+    chart.close_without_asking()
+    assert not chart.isVisible()

@@ -200,6 +200,11 @@ class CourseDetails(QWidget):
         c = self.view.course if self.view else None
         return c is not None and (self.goals.toPlainText(), self.intentions.toPlainText()) != (c.goals, c.intentions)
 
+    def unsaved(self) -> list[int]:
+        """The courses whose goals or intentions were typed here and not saved."""
+        self._stash()
+        return list(self._typed)
+
     def _stash(self) -> None:
         if self.view is not None and self.dirty():
             self._typed[self.view.course.id] = (

@@ -177,6 +177,10 @@ class CoursesPanel(RecordPanel):
         self.complete_button.setEnabled(status is not None and CourseStatus.COMPLETED in COURSE_TRANSITIONS[status])
         self.discontinue_button.setEnabled(status in _OPEN)
 
+    def unsaved(self) -> str:
+        typed = [v.course.label for v in self.views if v.course.id in self.details.unsaved()]
+        return f"Goals or intentions typed for {' and '.join(typed)}" if typed else ""
+
     def cares(self, changes: Changes) -> bool:
         return self.patient_id in changes.clinical or bool(changes.appointments & self._appointments)
 

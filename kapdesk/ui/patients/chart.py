@@ -28,6 +28,8 @@ from kapdesk.ui.formatting import show_date, show_long_date, show_timestamp
 from kapdesk.ui.geometry import restore_geometry, save_geometry
 from kapdesk.ui.notes.panel import NotesPanel, may_see_notes
 from kapdesk.ui.patients.chart_tabs import ChartTab
+from kapdesk.ui.widgets.confirm import may_discard
+from kapdesk.ui.widgets.record_panel import RecordPanel
 
 ALERT_STYLES = {
     "warning": "background: #fdecea; color: #8e1b1b; border: 1px solid #e0a3a3;",
@@ -56,6 +58,7 @@ class PatientChart(QWidget):
         self.patient_id = patient_id
         self._service = service
         self._settings = settings
+        self._quietly = False
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         self.name = QLabel()
@@ -133,8 +136,21 @@ class PatientChart(QWidget):
             self.reload()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        unsaved = [text for tab in self.extra_tabs.values() if isinstance(tab, RecordPanel) and (text := tab.unsaved())]
+        if (
+            unsaved
+            and not self._quietly
+            and not may_discard(self, "Close this chart?", f"{'. '.join(unsaved)}: not saved.")
+        ):
+            event.ignore()
+            return
         save_geometry(self, self._settings, "patient_chart")
         super().closeEvent(event)
+
+    def close_without_asking(self) -> None:
+        """The session is ending (signed out or locked): nothing may hold it up."""
+        self._quietly = True
+        self.close()
 
 
 def _detail_rows(p: PatientRecord) -> list[tuple[str, str]]:

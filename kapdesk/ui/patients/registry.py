@@ -146,7 +146,7 @@ class PatientRegistry(QWidget):
         """Close this user's charts and form (unsaved edits were kept as drafts first) and forget the list."""
         self._actor = None
         for chart in list(self.charts.values()):
-            chart.close()
+            chart.close_without_asking()
         self.charts.clear()  # closed charts are deleted later; none of them is this session's any more
         if self.editor is not None:
             self.editor.close_without_asking()

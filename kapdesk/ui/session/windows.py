@@ -6,6 +6,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from kapdesk.ui.patients.chart import PatientChart
 from kapdesk.ui.session.drafts import DraftSource
 
 _WINDOW_KINDS = (Qt.WindowType.Window, Qt.WindowType.Dialog)
@@ -45,12 +46,12 @@ class WindowStash:
             ordered[-1].activateWindow()
 
     def close_all(self) -> None:
-        """Another user is taking over: close the previous user's windows without questions (their
-        unsaved edits were kept as drafts when the screen locked)."""
+        """Another user is taking over: close the previous user's windows without questions (the forms' unsaved
+        edits were kept as drafts when the screen locked; a chart's typed course goals are not kept)."""
         alive = self.windows()
         self._hidden = []
         for widget in alive:
-            if isinstance(widget, DraftSource):
+            if isinstance(widget, (DraftSource, PatientChart)):
                 widget.close_without_asking()
             else:
                 widget.close()

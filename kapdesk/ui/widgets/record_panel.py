@@ -40,6 +40,10 @@ class RecordPanel(QWidget):
     def reload(self) -> None:
         raise NotImplementedError
 
+    def unsaved(self) -> str:
+        """What this tab holds that is not saved yet, in words for a question before closing; empty if nothing."""
+        return ""
+
     def cares(self, changes: Changes) -> bool:
         return self._patient_id in changes.clinical
 
