@@ -11,6 +11,7 @@ from kapdesk.domain.appointments import AppointmentKind
 from kapdesk.domain.call_list import CallListEntry, call_list
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.contacts import format_phone
+from kapdesk.domain.dates import long_date
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -41,7 +42,7 @@ def call_list_pdf(
     calls = call_list(entries)
 
     st = sl.styles()
-    title = f"Reminder calls — {sl.long_date(day)}"
+    title = f"Reminder calls — {long_date(day)}"
     story: list[Flowable] = sl.letterhead(clinic, title, st)
     if calls:
         rows = [[Paragraph(h, st.header) for h in _HEADERS]]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from kapdesk.domain.appointments import Appointment, AppointmentKind
 from kapdesk.domain.clinic_profile import ClinicProfile
+from kapdesk.domain.dates import long_date
 
 if TYPE_CHECKING:
     from reportlab.platypus import Flowable
@@ -47,7 +48,7 @@ def day_sheet_pdf(
     cancelled = [a for a in ordered if not a.holds_time]
 
     st = sl.styles()
-    title = f"Day sheet — {heading} — {sl.long_date(day)}"
+    title = f"Day sheet — {heading} — {long_date(day)}"
     story: list[Flowable] = sl.letterhead(clinic, title, st)
     width = sl.text_width(page_size)
     if active:

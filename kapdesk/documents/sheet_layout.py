@@ -23,6 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
 
 from kapdesk.documents.fonts import BOLD, REGULAR, register_fonts
+from kapdesk.domain import dates
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.contacts import format_phone
 
@@ -64,13 +65,8 @@ def text(value: str) -> str:
 
 
 def clock(when: datetime, zone: ZoneInfo) -> str:
-    """9:00 AM in the clinic's zone (no %-I: Windows' strftime lacks it)."""
-    local = when.astimezone(zone)
-    return f"{local.hour % 12 or 12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    """9:00 AM in the clinic's zone."""
+    return dates.clock(when.astimezone(zone))
 
 
 def stamp(when: datetime, zone: ZoneInfo) -> str:

@@ -1,9 +1,9 @@
-"""Dates as clinic staff type them: 3/12/1985 (US order) or 1985-03-12."""
+"""Dates as clinic staff type them (3/12/1985 in US order, or 1985-03-12), and as printed documents write them."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 DATE_HINT = "MM/DD/YYYY"
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -28,3 +28,13 @@ def parse_user_date(text: str) -> date | None:
     except ValueError as error:
         raise ValueError("isn't a real calendar date") from error
     raise ValueError(f"isn't a date; type it as {DATE_HINT}")
+
+
+def long_date(day: date) -> str:
+    """Monday, November 23, 2026."""
+    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+
+
+def clock(when: datetime) -> str:
+    """9:00 AM, on `when`'s own clock (no %-I: Windows' strftime lacks it)."""
+    return f"{when.hour % 12 or 12}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"

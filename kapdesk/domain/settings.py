@@ -64,6 +64,27 @@ BP_ALERT_DIASTOLIC = IntSetting(
 )
 HR_FLAG_ABOVE = IntSetting("hr_flag_above", "Flag heart rate above", default=110, minimum=80, maximum=160, unit="bpm")
 SPO2_FLAG_BELOW = IntSetting("spo2_flag_below", "Flag SpO2 below", default=94, minimum=85, maximum=99, unit="%")
+# CLINICAL.md, pre-dose checklist: fasting before dosing (esketamine has its own, shorter times).
+FASTING_SOLIDS_MINUTES = IntSetting(
+    "fasting_solids_minutes", "No food before dosing for", default=240, minimum=0, maximum=720, unit="minutes"
+)
+FASTING_LIQUIDS_MINUTES = IntSetting(
+    "fasting_liquids_minutes", "No clear liquids before dosing for", default=120, minimum=0, maximum=720, unit="minutes"
+)
+ESKETAMINE_FOOD_MINUTES = IntSetting(
+    "esketamine_food_minutes", "Esketamine: no food before for", default=120, minimum=0, maximum=720, unit="minutes"
+)
+ESKETAMINE_LIQUIDS_MINUTES = IntSetting(
+    "esketamine_liquids_minutes",
+    "Esketamine: no liquids before for",
+    default=30,
+    minimum=0,
+    maximum=720,
+    unit="minutes",
+)
+ARRIVE_BEFORE_MINUTES = IntSetting(
+    "arrive_before_minutes", "Ask patients to arrive early by", default=15, minimum=0, maximum=120, unit="minutes"
+)
 
 SETTINGS: dict[str, IntSetting] = {
     s.key: s
@@ -79,6 +100,11 @@ SETTINGS: dict[str, IntSetting] = {
         BP_ALERT_DIASTOLIC,
         HR_FLAG_ABOVE,
         SPO2_FLAG_BELOW,
+        FASTING_SOLIDS_MINUTES,
+        FASTING_LIQUIDS_MINUTES,
+        ESKETAMINE_FOOD_MINUTES,
+        ESKETAMINE_LIQUIDS_MINUTES,
+        ARRIVE_BEFORE_MINUTES,
     )
 }
 
