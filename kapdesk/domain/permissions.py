@@ -22,6 +22,8 @@ class Permission(StrEnum):
     SET_UP_SCHEDULE = "set_up_schedule"  # rooms, appointment types, clinic and working hours, time off
     SIGN_SCREENING = "sign_screening"  # sign an eligibility screening, override a "not eligible"
     MANAGE_PROTOCOLS = "manage_protocols"  # edit protocol templates (new versions)
+    PRINT_DOCUMENTS = "print_documents"  # make consent forms and handouts, record signatures and revocations
+    MANAGE_DOCUMENT_TEMPLATES = "manage_document_templates"  # edit document templates (new versions)
     MANAGE_USERS = "manage_users"
     MANAGE_CLINIC = "manage_clinic"  # clinic profile and settings
     VIEW_AUDIT = "view_audit"
@@ -42,13 +44,16 @@ _LABELS = {
     Permission.SET_UP_SCHEDULE: "set up rooms, hours and appointment types",
     Permission.SIGN_SCREENING: "sign eligibility screenings",
     Permission.MANAGE_PROTOCOLS: "edit protocol templates",
+    Permission.PRINT_DOCUMENTS: "print consent forms and handouts",
+    Permission.MANAGE_DOCUMENT_TEMPLATES: "edit document templates",
     Permission.MANAGE_USERS: "manage staff accounts",
     Permission.MANAGE_CLINIC: "change the clinic's profile and settings",
     Permission.VIEW_AUDIT: "see the audit trail",
 }
 
 _P = Permission
-_SCHEDULE = frozenset({_P.VIEW_SCHEDULE, _P.BOOK_APPOINTMENTS})
+# What every role does at the desk: the calendar, and the forms and handouts patients take home.
+_DESK = frozenset({_P.VIEW_SCHEDULE, _P.BOOK_APPOINTMENTS, _P.PRINT_DOCUMENTS})
 GRANTS: dict[Role, frozenset[Permission]] = {
     # An admin runs the clinic's system, not its care: no clinical notes unless they also hold a clinical role.
     Role.ADMIN: frozenset(
@@ -60,21 +65,22 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             _P.VIEW_AUDIT,
             _P.SET_UP_SCHEDULE,
             _P.MANAGE_PROTOCOLS,
+            _P.MANAGE_DOCUMENT_TEMPLATES,
         }
     )
-    | _SCHEDULE,
+    | _DESK,
     Role.PRESCRIBER: frozenset(
         {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL, _P.SIGN_SCREENING}
     )
-    | _SCHEDULE,
+    | _DESK,
     Role.NURSE: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL})
-    | _SCHEDULE,
+    | _DESK,
     Role.THERAPIST: frozenset(
         {_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS, _P.VIEW_CLINICAL, _P.WRITE_CLINICAL, _P.WRITE_PSYCHOTHERAPY_NOTES}
     )
-    | _SCHEDULE,
+    | _DESK,
     # Front desk: demographics and the schedule, never clinical notes.
-    Role.FRONT_DESK: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS}) | _SCHEDULE,
+    Role.FRONT_DESK: frozenset({_P.VIEW_DEMOGRAPHICS, _P.EDIT_DEMOGRAPHICS}) | _DESK,
 }
 
 
