@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kapdesk.domain.appointments import AppointmentKind
 from kapdesk.domain.courses import Course, CourseSession, CourseStatus, SessionState, StepKey
-from kapdesk.domain.protocols import ProtocolSpec, Timing
+from kapdesk.domain.protocols import MeasureDue, ProtocolSpec, Timing
 from kapdesk.domain.screening import Standing, Verdict
 
 _OPEN = (CourseStatus.DRAFT, CourseStatus.ACTIVE)
@@ -31,9 +32,16 @@ class CourseView:
 
 
 def overview(
-    course: Course, spec: ProtocolSpec, verdict: Verdict, now: datetime, *, consent_tracked: bool = False
+    course: Course,
+    spec: ProtocolSpec,
+    verdict: Verdict,
+    now: datetime,
+    *,
+    consent_signed: bool,
+    taken: Sequence[tuple[str, datetime]] = (),
 ) -> CourseView:
-    """`consent_tracked`: whether kapdesk records consents yet (documents); until it does the overview says so."""
+    """`consent_signed`: the patient has a signed, unrevoked consent for the course's route. `taken`: the patient's
+    outcome measures on record, as (instrument, when)."""
     sessions = course.sessions
     pending = [s for s in sessions if s.state in (SessionState.PLANNED, SessionState.BOOKED)]
     warnings: list[str] = []
@@ -51,14 +59,18 @@ def overview(
         else:
             due = f"Book {nxt.key.label.lower()}."
         if nxt is not None and nxt.key.kind is AppointmentKind.DOSING:
-            for measure in spec.measures:
-                if measure.timing is Timing.BEFORE_EACH_DOSE or (
-                    measure.timing is Timing.BASELINE and nxt.key.number == 1
-                ):
-                    measures.append(f"{measure.instrument} before {nxt.key.label.lower()}")
-        if nxt is None or (nxt.key.kind is AppointmentKind.INTEGRATION and nxt.key.number == course.doses):
+            since = _previous_dose_start(course, nxt.key.number)
             measures += [
-                f"{m.instrument} after the last dose" for m in spec.measures if m.timing is Timing.AFTER_LAST_DOSE
+                f"{m.instrument} before {nxt.key.label.lower()}"
+                for m in spec.measures
+                if _asked_before(m, nxt.key.number) and not _taken_between(taken, m.instrument, since, None)
+            ]
+        if nxt is None or (nxt.key.kind is AppointmentKind.INTEGRATION and nxt.key.number == course.doses):
+            last = _previous_dose_start(course, course.doses + 1)
+            measures += [
+                f"{m.instrument} after the last dose"
+                for m in spec.measures
+                if m.timing is Timing.AFTER_LAST_DOSE and not _taken_between(taken, m.instrument, last, None)
             ]
     if course.status in _OPEN:
         if verdict.standing is not Standing.CURRENT:
@@ -67,9 +79,10 @@ def overview(
             last = max((s.starts_at for s in pending if s.starts_at is not None), default=None)
             if last is not None and last.date() >= verdict.expires_on:
                 warnings.append(f"The screening expires on {verdict.expires_on.isoformat()}, before the course ends.")
-        if not consent_tracked:
-            warnings.append(f"Consent for {course.route.label}: not yet recorded in kapdesk (arrives with documents).")
+        if not consent_signed:
+            warnings.append(f"No signed consent for {course.route.label}: dosing can't be checked in without one.")
         warnings += _integration_warnings(course, spec)
+        warnings += _overdue_measures(course, spec, taken, now)
         unrecorded = [
             s.key.label.lower()
             for s in pending
@@ -111,3 +124,50 @@ def _integration_warnings(course: Course, spec: ProtocolSpec) -> list[str]:
                     f"{spec.integration_min_hours}–{spec.integration_max_hours} h."
                 )
     return found
+
+
+def _overdue_measures(
+    course: Course, spec: ProtocolSpec, taken: Sequence[tuple[str, datetime]], now: datetime
+) -> list[str]:
+    """Each measure the protocol asked for at a step now past that has none on record for it: before a dose that
+    has started (since the dose before it), or after the last dose once its integration session is done."""
+    late: dict[str, list[str]] = {}
+    doses = sorted((s for s in course.sessions if s.key.kind is AppointmentKind.DOSING), key=lambda s: s.key.number)
+    for dose in doses:
+        started = dose.state is SessionState.DONE or (
+            dose.state is SessionState.BOOKED and dose.starts_at is not None and dose.starts_at <= now
+        )
+        if not started or dose.starts_at is None:
+            continue
+        since = _previous_dose_start(course, dose.key.number)
+        for measure in spec.measures:
+            if _asked_before(measure, dose.key.number) and not _taken_between(
+                taken, measure.instrument, since, dose.starts_at
+            ):
+                late.setdefault(measure.instrument, []).append(f"before {dose.key.label.lower()}")
+    last = course.session(StepKey(AppointmentKind.INTEGRATION, course.doses))
+    if last is not None and last.state is SessionState.DONE:
+        since = _previous_dose_start(course, course.doses + 1)
+        for measure in spec.measures:
+            if measure.timing is Timing.AFTER_LAST_DOSE and not _taken_between(taken, measure.instrument, since, None):
+                late.setdefault(measure.instrument, []).append("after the last dose")
+    return [f"{instrument} not recorded {', '.join(when)}." for instrument, when in late.items()]
+
+
+def _asked_before(measure: MeasureDue, number: int) -> bool:
+    return measure.timing is Timing.BEFORE_EACH_DOSE or (measure.timing is Timing.BASELINE and number == 1)
+
+
+def _previous_dose_start(course: Course, number: int) -> datetime | None:
+    """When the dose before dose `number` started (None for the first dose: anything before it counts)."""
+    before = course.session(StepKey(AppointmentKind.DOSING, number - 1))
+    return before.starts_at if before is not None and before.state is not SessionState.PLANNED else None
+
+
+def _taken_between(
+    taken: Sequence[tuple[str, datetime]], instrument: str, after: datetime | None, before: datetime | None
+) -> bool:
+    return any(
+        name == instrument and (after is None or when > after) and (before is None or when <= before)
+        for name, when in taken
+    )

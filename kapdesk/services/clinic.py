@@ -24,6 +24,7 @@ from kapdesk.services.demo import DemoService
 from kapdesk.services.drafts import DraftService
 from kapdesk.services.intake import IntakeService
 from kapdesk.services.notes import NoteService
+from kapdesk.services.outcomes import OutcomeService
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.patients import PatientService
 from kapdesk.services.protocols import ProtocolService
@@ -61,6 +62,7 @@ class Clinic:
     screening: ScreeningService
     protocols: ProtocolService
     courses: CourseService
+    outcomes: OutcomeService
     demo: DemoService
 
     def close(self) -> None:
@@ -113,5 +115,6 @@ def open_clinic(
         screening=ScreeningService(work),
         protocols=ProtocolService(work),
         courses=CourseService(work),
+        outcomes=OutcomeService(work),
         demo=DemoService(work, passwords),
     )

@@ -213,7 +213,10 @@ class CourseService:
     def _views(self, unit: Unit, courses: list[Course], patient_id: int) -> list[CourseView]:
         verdict = verdicts(unit.connection, [patient_id], self._work.today())[patient_id]
         now = self._work.clock()
-        return [overview(c, read_template(unit.connection, c.template_id).spec, verdict, now) for c in courses]
+        return [
+            overview(c, read_template(unit.connection, c.template_id).spec, verdict, now, consent_signed=False)
+            for c in courses
+        ]
 
     def _check_people(self, unit: Unit, draft: CourseDraft) -> list[FieldError]:
         errors = []

@@ -13,7 +13,7 @@ import pkgutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from kapdesk.domain.screening_record import ScreeningRecord
 from kapdesk.domain.staff import Role
 from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.outcomes import MeasureDraft
 from kapdesk.services.schedule_print import Selection
 from tests.helpers import ADMIN, PASSWORD, PROFILE, TODAY, add_user, set_up, sign_in_as
 from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
@@ -211,6 +212,10 @@ def _with_intake(add: Callable[[Clinic, int], Outcome[Any]], call: Callable[[Cli
     return prepare
 
 
+def _measure(patient_id: int) -> MeasureDraft:
+    return MeasureDraft(patient_id, "PHQ-9", (1,) * 9 + (None,), datetime.now(UTC))
+
+
 HOURS = {d: (time(8), time(17)) for d in range(5)}
 
 # Recipes: how to call each audited method on a set-up clinic with the admin signed in. The value returned
@@ -357,6 +362,11 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "IntakeService.record_vitals": lambda c: (lambda p: lambda: c.intake.record_vitals(p, 120, 80, 70, 98))(
         _patient_for_nurse(c)
     ),
+    "OutcomeService.record": lambda c: (lambda p: lambda: c.outcomes.record(_measure(p)))(_patient_for_therapist(c)),
+    "OutcomeService.history": lambda c: (lambda p: lambda: c.outcomes.history(p))(_patient_for_therapist(c)),
+    "OutcomeService.mark_entered_in_error": lambda c: (
+        lambda m: lambda: c.outcomes.mark_entered_in_error(m.id, m.version, "Typed twice")
+    )(c.outcomes.record(_measure(_patient_for_therapist(c))).value),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {

@@ -24,6 +24,7 @@ from kapdesk.services import demo
 from kapdesk.services.calendar import CalendarPage
 from kapdesk.services.clinic import Clinic
 from kapdesk.services.course_rows import read_courses
+from kapdesk.services.outcome_rows import measures_taken
 from kapdesk.services.screening_rows import verdicts
 from tests.helpers import TODAY, open_test_clinic
 from tests.schedule_world import MONDAY, ZONE, local
@@ -447,3 +448,24 @@ def test_demo_course_bookings_keep_the_hours_and_the_order_of_a_course(new_clini
 def _json(value: object) -> list:
     """A JSON column read with plain SQL: SQLite hands back text, PostgreSQL the value."""
     return json.loads(value) if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def test_demo_patients_with_done_doses_have_a_phq9_before_each_mostly_falling(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        done = Counter(connection.execute(DONE_DOSES).scalars())
+        taken = measures_taken(connection, done)
+        totals = connection.execute(text("SELECT course_id, total FROM assessments ORDER BY taken_at")).all()
+    assert done and {p: [i for i, _ in taken[p]].count("PHQ-9") for p in done} == dict(done)
+    by_course: dict[int, list[int]] = {}
+    for course_id, total in totals:
+        by_course.setdefault(course_id, []).append(total)
+    fell = [t[-1] < t[0] for t in by_course.values() if len(t) > 2]
+    assert fell and sum(fell) > len(fell) / 2
+
+
+DONE_DOSES = text("""
+    SELECT c.patient_id FROM course_sessions s
+    JOIN courses c ON c.id = s.course_id JOIN appointments a ON a.id = s.appointment_id
+    WHERE s.kind = 'dosing' AND a.status = 'completed'
+""")  # fmt: skip

@@ -5,6 +5,7 @@ from kapdesk.db.models.clinic import ClinicProfileRow, ClinicSetting
 from kapdesk.db.models.course import CourseRow, CourseSessionRow, ProtocolTemplateRow
 from kapdesk.db.models.intake import AllergyRow, DiagnosisRow, MedicalHistoryRow, MedicationRow, VitalsRow
 from kapdesk.db.models.note import Note
+from kapdesk.db.models.outcome import AssessmentRow
 from kapdesk.db.models.patient import Patient
 from kapdesk.db.models.room import Room
 from kapdesk.db.models.schedule import (
@@ -24,6 +25,7 @@ __all__ = [
     "AppointmentClinician",
     "AppointmentRow",
     "AppointmentTypeRow",
+    "AssessmentRow",
     "AuditEventRow",
     "AuditHead",
     "ClinicHoursRow",

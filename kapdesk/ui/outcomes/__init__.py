@@ -1,0 +1,1 @@
+"""Outcome measures on the chart: the Measures tab and the forms it opens."""
