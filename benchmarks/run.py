@@ -25,6 +25,8 @@
     feedback on the painted calendar (target < 16 ms a frame).
 (i) course planning (course_bench.py): CourseService.propose for a 6-dose IV course of the busiest prescriber and
     therapist on the same clinic, against the raw sqlite3 reads of the calendar it plans around. Target: < 200 ms.
+(j) patient documents (document_bench.py): the consent-iv PDF against a bare reportlab document of the same blocks
+    (target <= 3x), and 100 aftercare handouts for 100 patients back to back (target < 3 s).
 
 Everything that writes runs on a temporary copy of the generated clinic, so the cached file stays as built.
 """
@@ -53,6 +55,7 @@ from typing import Any
 
 import audit_bench as ab
 import course_bench as cb
+import document_bench as docb
 import generate_audit as gen_audit
 import generate_clinic as gen
 import generate_schedule as gen_schedule
@@ -650,6 +653,8 @@ def print_report(results: dict[str, Any]) -> None:
         sb.print_schedule(schedule)
     if course := results.get("course"):
         cb.print_course(course)
+    if documents := results.get("documents"):
+        docb.print_documents(documents)
 
 
 def print_search(search: dict[str, Any]) -> None:
@@ -809,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
     course = parser.add_argument_group("course planning, (i)")
     course.add_argument("--skip-course", action="store_true", help="skip (i)")
     course.add_argument("--course-rounds", type=int, default=15, help="timed rounds (default %(default)s)")
+    documents = parser.add_argument_group("patient documents, (j)")
+    documents.add_argument("--skip-documents", action="store_true", help="skip (j)")
+    documents.add_argument("--document-rounds", type=int, default=30, help="timed consent rounds (default %(default)s)")
     parser.add_argument("--json", action="store_true", help="print results as JSON instead of the table")
     args = parser.parse_args(argv)
     if min(args.patients, args.rounds, args.runs, args.audit_events, args.verify_runs) < 1:
@@ -867,6 +875,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not args.skip_course:  # on the scheduling clinic too, with its own working copy
         results["course"] = cb.course_benchmark(args.schedule_appointments, rounds=args.course_rounds, seed=args.seed)
+    if not args.skip_documents:  # no database: the shipped templates filled for invented patients
+        results["documents"] = docb.document_benchmark(rounds=args.document_rounds, seed_value=args.seed)
     if args.json:
         json.dump(results, sys.stdout, indent=2, default=str)
         print()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -44,3 +46,16 @@ def sign_in_as(clinic: Clinic, username: str, *roles: Role) -> None:
     if roles:
         add_user(clinic, username, *roles)
     clinic.auth.sign_in(username, PASSWORD)
+
+
+def tiny_png(width: int = 40, height: int = 12) -> bytes:
+    """A real PNG (a black stroke on white), as a signature pad hands over: enough for reportlab to draw."""
+    rows = b"".join(
+        b"\x00" + bytes(0 if y == height // 2 or x == y else 255 for x in range(width)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")

@@ -14,13 +14,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from kapdesk.documents.fonts import BOLD, REGULAR, register_fonts
 from kapdesk.domain import dates
@@ -81,14 +82,27 @@ def check_day(day: date, starts: Sequence[datetime], zone: ZoneInfo) -> None:
         raise ValueError(f"{len(stray)} appointment(s) are not on {day.isoformat()} in {zone.key}")
 
 
+_NO_PADDING = [(f"{side}PADDING", (0, 0), (-1, -1), 0) for side in ("LEFT", "RIGHT", "TOP", "BOTTOM")]
+
+
 def letterhead(clinic: ClinicProfile, title: str, st: Styles) -> list[Flowable]:
+    return [*clinic_head(clinic, st), Paragraph(text(title), st.title)]
+
+
+def clinic_head(clinic: ClinicProfile, st: Styles, logo: Flowable | None = None) -> list[Flowable]:
+    """The clinic's name, address and phone; with a logo, the logo on the left and the words beside it."""
     contact = [text(clinic.address)] if clinic.address else []
     if clinic.phone:
         contact.append(text(format_phone(clinic.phone)))
     head: list[Flowable] = [Paragraph(text(clinic.name), st.clinic)]
     if contact:
         head.append(Paragraph("<br/>".join(contact), st.small))
-    return [*head, Paragraph(text(title), st.title)]
+    if logo is None:
+        return head
+    gap = 12.0
+    side = Table([[logo, head]], colWidths=[logo.wrap(0, 0)[0] + gap, None], hAlign="LEFT")
+    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *_NO_PADDING]))
+    return [side]
 
 
 def text_width(page_size: str) -> float:
@@ -134,7 +148,10 @@ class CheckBoxes(Flowable):
 
 
 class _FooterCanvas(Canvas):
-    """Holds every page until the end, so each footer can say how many pages there are."""
+    """Holds every page until the end, so each footer can say how many pages there are.
+
+    `footer` is the two lines under the rule: a bold one (what the page is, or whose) beside "Page x of y", and a
+    muted one (when it was printed, or which template it came from)."""
 
     def __init__(self, *args: Any, footer: tuple[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,7 +184,7 @@ class _FooterCanvas(Canvas):
         self.drawString(MARGIN, top - 11, _fit(title, BOLD, 8, room))
         self.setFont(REGULAR, 7.5)
         self.setFillColor(MUTED)
-        self.drawString(MARGIN, top - 22, printed)
+        self.drawString(MARGIN, top - 22, _fit(printed, REGULAR, 7.5, width - 2 * MARGIN))
 
 
 def _fit(value: str, font: str, size: float, width: float) -> str:
@@ -179,10 +196,14 @@ def _fit(value: str, font: str, size: float, width: float) -> str:
     return value.rstrip() + "…"
 
 
-def build_pdf(story: list[Flowable], *, page_size: str, title: str, printed: str) -> bytes:
-    """Lay out the story; every page's footer carries the title (a loose page says what it is) and page x of y."""
+def build_pdf(story: list[Flowable], *, page_size: str, title: str, printed: str, label: str | None = None) -> bytes:
+    """Lay out the story; every page's footer carries `label` (the title unless given: a loose page says what it
+    is, or whose it is), `printed` under it, and page x of y."""
     text_width(page_size)  # the same check, for callers that didn't need the width
     register_fonts()
+    # Streams stay binary (Flate only): reportlab's ASCII85 text encoding of them runs in pure Python here and took
+    # about a tenth of a handout's time, for PDFs that are only ever stored and printed whole.
+    rl_config.useA85 = 0
     out = BytesIO()
     width, height = PAGE_SIZES[page_size]
     # No frame padding: tables sized to text_width() line up with the letterhead and the footer rule.
@@ -198,7 +219,7 @@ def build_pdf(story: list[Flowable], *, page_size: str, title: str, printed: str
     )
     doc = BaseDocTemplate(out, pagesize=(width, height), title=title, author="kapdesk")
     doc.addPageTemplates([PageTemplate("page", frames=[frame])])
-    doc.build(story, canvasmaker=partial(_FooterCanvas, footer=(title, printed)))
+    doc.build(story, canvasmaker=partial(_FooterCanvas, footer=(label or title, printed)))
     return out.getvalue()
 
 

@@ -33,7 +33,6 @@ _LABELS = {
 class State(StrEnum):
     MET = "met"
     MISSING = "missing"
-    NOT_TRACKED = "not tracked"  # the record that would show it isn't in kapdesk yet
 
 
 @dataclass(frozen=True)
@@ -67,8 +66,6 @@ def describe(requirement: Requirement) -> str:
             text = f"has {need}"
         case State.MISSING:
             text = f"lacks {need}"
-        case _:
-            text = f"{need}: not yet recorded in kapdesk"
     return f"{text} ({requirement.detail})" if requirement.detail else text
 
 

@@ -21,6 +21,7 @@ from kapdesk.services.calendar import CalendarService
 from kapdesk.services.clinic_admin import ClinicAdminService
 from kapdesk.services.courses import CourseService
 from kapdesk.services.demo import DemoService
+from kapdesk.services.documents import DocumentService
 from kapdesk.services.drafts import DraftService
 from kapdesk.services.intake import IntakeService
 from kapdesk.services.notes import NoteService
@@ -63,6 +64,7 @@ class Clinic:
     protocols: ProtocolService
     courses: CourseService
     outcomes: OutcomeService
+    documents: DocumentService
     demo: DemoService
 
     def close(self) -> None:
@@ -116,5 +118,6 @@ def open_clinic(
         protocols=ProtocolService(work),
         courses=CourseService(work),
         outcomes=OutcomeService(work),
+        documents=DocumentService(work),
         demo=DemoService(work, passwords),
     )

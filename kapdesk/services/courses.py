@@ -38,6 +38,8 @@ from kapdesk.services.audit_trail import Entry
 from kapdesk.services.booking_places import notify_calendars
 from kapdesk.services.course_planning import Plan, book_sessions, read_context
 from kapdesk.services.course_rows import read_courses
+from kapdesk.services.document_rows import consented_routes
+from kapdesk.services.outcome_rows import measures_taken
 from kapdesk.services.protocol_rows import read_template
 from kapdesk.services.screening_rows import verdicts
 from kapdesk.services.work import Unit, Work, audited
@@ -213,10 +215,15 @@ class CourseService:
     def _views(self, unit: Unit, courses: list[Course], patient_id: int) -> list[CourseView]:
         verdict = verdicts(unit.connection, [patient_id], self._work.today())[patient_id]
         now = self._work.clock()
+        taken = measures_taken(unit.connection, [patient_id])[patient_id]
+        routes = consented_routes(unit.connection, patient_id)
         return [
-            overview(c, read_template(unit.connection, c.template_id).spec, verdict, now, consent_signed=False)
+            overview(
+                c, read_template(unit.connection, c.template_id).spec, verdict, now,
+                consent_signed=c.route in routes, taken=taken,
+            )
             for c in courses
-        ]
+        ]  # fmt: skip
 
     def _check_people(self, unit: Unit, draft: CourseDraft) -> list[FieldError]:
         errors = []

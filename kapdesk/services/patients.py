@@ -91,7 +91,7 @@ class PatientService:
     @audited(Action.VIEW)
     def get(self, patient_id: int) -> PatientRecord:
         with self._work.unit(Permission.VIEW_DEMOGRAPHICS) as unit:
-            record = _record(_load(unit.session, patient_id))
+            record = patient_record(_load(unit.session, patient_id))
             _note(unit, Action.VIEW, record.id, "opened the record")
         return record
 
@@ -107,7 +107,7 @@ class PatientService:
                     _apply(patient, clean)
                     unit.session.add(patient)
                     unit.session.flush()
-                    record = _record(patient)
+                    record = patient_record(patient)
                     _note(unit, Action.CREATE, record.id, f"registered {record.chart_number}")
                 return Outcome(record, Changes(patients=frozenset({record.id})))
             except IntegrityError as error:
@@ -122,12 +122,12 @@ class PatientService:
         with self._guard_races(patient_id), self._work.unit(Permission.EDIT_DEMOGRAPHICS) as unit:
             patient = _load(unit.session, patient_id)
             _require_version(patient, expected_version)
-            before = _record(patient).as_draft()
+            before = patient_record(patient).as_draft()
             changed = changed_fields(before, clean)
             if changed:
                 _apply(patient, date_new_measures(before, clean, self._work.today()))
                 unit.session.flush()
-            record = _record(patient)
+            record = patient_record(patient)
             _note(unit, Action.UPDATE, patient_id, f"changed {', '.join(changed)}" if changed else "saved, no change")
         return Outcome(record, Changes(patients=frozenset({patient_id})))
 
@@ -149,7 +149,7 @@ class PatientService:
                 patient.archived_at = archived_at
                 patient.archive_reason = reason[:200]
                 unit.session.flush()
-            record = _record(patient)
+            record = patient_record(patient)
             action = Action.RESTORE if archived_at is None else Action.ARCHIVE
             _note(unit, action, patient_id, "restored" if archived_at is None else "archived")
         return Outcome(record, Changes(patients=frozenset({patient_id})))
@@ -233,7 +233,7 @@ def _load(session: Session, patient_id: int) -> Patient:
 
 def _require_version(patient: Patient, expected_version: int) -> None:
     if patient.version != expected_version:
-        raise _conflict(_record(patient))
+        raise _conflict(patient_record(patient))
 
 
 def _conflict(current: PatientRecord) -> ConflictError:
@@ -263,7 +263,7 @@ def _phone_key(e164: str) -> str:
     return parse_phone(e164).national_digits if e164 else ""
 
 
-def _record(patient: Patient) -> PatientRecord:
+def patient_record(patient: Patient) -> PatientRecord:
     values = {name: getattr(patient, name) for name in _DRAFT_FIELDS}
     return PatientRecord(
         **values,

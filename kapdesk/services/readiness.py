@@ -1,9 +1,8 @@
 """The readiness hook: what each dosing appointment still lacks, checked by providers that plug in here.
 
 A provider answers for a batch of appointments at once (a calendar week holds dozens of dosing sessions), so
-each adds one query per view, not one per appointment. Scheduling registers escort and preparation; the
-clinical record (issue 5) and documents (issue 6) replace the screening and consent placeholders with providers
-whose requirements are enforced at check-in.
+each adds one query per view, not one per appointment. Escort is a warning; preparation, a current screening and
+a signed consent for the route are enforced at check-in.
 """
 
 from __future__ import annotations
@@ -15,9 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from kapdesk.db.base import UTCDateTime
-from kapdesk.db.models import AppointmentRow, AppointmentTypeRow, CourseRow
+from kapdesk.db.models import AppointmentRow, AppointmentTypeRow, CourseRow, PatientDocumentRow
 from kapdesk.domain.appointments import Appointment, AppointmentKind, Route, Status
 from kapdesk.domain.courses import CourseStatus
+from kapdesk.domain.document_templates import DocumentKind
 from kapdesk.domain.readiness import Need, Readiness, Requirement, State, ready
 from kapdesk.domain.screening import Result, Standing, Verdict
 from kapdesk.services.schedule_setup import read_zone_name
@@ -25,6 +25,7 @@ from kapdesk.services.screening_rows import verdicts
 
 Provider = Callable[[Connection, Sequence[Appointment]], dict[int, Requirement]]
 _A, _T, _C = AppointmentRow.__table__, AppointmentTypeRow.__table__, CourseRow.__table__
+_D = PatientDocumentRow.__table__
 _AHEAD = (Status.SCHEDULED, Status.ARRIVED)  # readiness matters before dosing, not once it is done or missed
 
 
@@ -32,7 +33,7 @@ class ReadinessChecks:
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         self._providers: dict[Need, Provider] = {
             Need.SCREENING: screening_current(today),
-            Need.CONSENT: _not_tracked(Need.CONSENT, "arrives with consent documents"),
+            Need.CONSENT: consent_signed,
             Need.PREPARATION: preparation_done,
             Need.ESCORT: escort_named,
         }
@@ -83,6 +84,27 @@ def preparation_done(connection: Connection, appointments: Sequence[Appointment]
     return found
 
 
+def consent_signed(connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Requirement]:
+    """Met when the patient has a signed consent for the session's route that they have not revoked."""
+    signed = {
+        (patient_id, route)
+        for patient_id, route in connection.execute(
+            select(_D.c.patient_id, _D.c.route).where(
+                _D.c.patient_id.in_({a.patient_id for a in appointments}),
+                _D.c.kind == DocumentKind.CONSENT.value,
+                _D.c.signed_at.is_not(None),
+                _D.c.revoked_on.is_(None),
+            )
+        )
+    }
+    found = {}
+    for a in appointments:
+        met = a.route is not None and (a.patient_id, a.route.value) in signed
+        detail = "" if met else f"none signed for {a.route.label if a.route else 'this route'}, or it was revoked"
+        found[a.id] = Requirement(Need.CONSENT, State.MET if met else State.MISSING, detail, enforced=True)
+    return found
+
+
 def screening_current(today: Callable[[], date]) -> Provider:
     """Met when the patient's latest screening is signed, current on the session's day, not "not eligible" (or
     overridden by a prescriber on an open course), and records REMS enrollment for an esketamine session."""
@@ -120,10 +142,3 @@ def _screening_problem(verdict: Verdict, appointment: Appointment, day: date, ov
     if appointment.route is Route.ESKETAMINE and not verdict.rems_enrolled:
         return "REMS enrollment not recorded"
     return ""
-
-
-def _not_tracked(need: Need, detail: str) -> Provider:
-    def provider(_connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Requirement]:
-        return {a.id: Requirement(need, State.NOT_TRACKED, detail) for a in appointments}
-
-    return provider

@@ -26,8 +26,10 @@ from kapdesk.domain.changes import Outcome
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.course_overview import CourseView
 from kapdesk.domain.courses import CourseDraft, CourseStatus
+from kapdesk.domain.document_templates import DocumentKind
 from kapdesk.domain.intake import MedicationClass
 from kapdesk.domain.notes import NoteKind, NoteRecord
+from kapdesk.domain.patient_documents import PatientDocument
 from kapdesk.domain.patients import PatientDraft
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.screening import Answers, Pregnancy
@@ -37,7 +39,7 @@ from kapdesk.services.audit import AuditQuery
 from kapdesk.services.clinic import Clinic
 from kapdesk.services.outcomes import MeasureDraft
 from kapdesk.services.schedule_print import Selection
-from tests.helpers import ADMIN, PASSWORD, PROFILE, TODAY, add_user, set_up, sign_in_as
+from tests.helpers import ADMIN, PASSWORD, PROFILE, TODAY, add_user, set_up, sign_in_as, tiny_png
 from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
 
 
@@ -186,6 +188,21 @@ def _with_course(call: Callable[[Clinic, CourseView], object]) -> Callable[[Clin
     def prepare(clinic: Clinic) -> Prepared:
         view = clinic.courses.create(_course_draft(clinic)).value
         return lambda: call(clinic, view)
+
+    return prepare
+
+
+def _with_document(
+    call: Callable[[Clinic, PatientDocument], object], *, signed: bool = False
+) -> Callable[[Clinic], Prepared]:
+    """A consent made (printed) for a patient with a course; `signed`: and signed on paper."""
+
+    def prepare(clinic: Clinic) -> Prepared:
+        view = clinic.courses.create(_course_draft(clinic)).value
+        document = clinic.documents.make(view.course.patient_id, DocumentKind.CONSENT).value.document
+        if signed:
+            document = clinic.documents.record_wet_signature(document.id, document.version, TODAY, "R. T.").value
+        return lambda: call(clinic, document)
 
     return prepare
 
@@ -367,6 +384,20 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     "OutcomeService.mark_entered_in_error": lambda c: (
         lambda m: lambda: c.outcomes.mark_entered_in_error(m.id, m.version, "Typed twice")
     )(c.outcomes.record(_measure(_patient_for_therapist(c))).value),
+    "DocumentService.make": _with_course(lambda c, v: c.documents.make(v.course.patient_id, DocumentKind.CONSENT)),
+    "DocumentService.for_patient": _with_course(lambda c, v: c.documents.for_patient(v.course.patient_id)),
+    "DocumentService.open": _with_document(lambda c, d: c.documents.open(d.id)),
+    "DocumentService.record_wet_signature": _with_document(
+        lambda c, d: c.documents.record_wet_signature(d.id, d.version, TODAY, "Rei Tanaka")
+    ),
+    "DocumentService.sign_on_screen": _with_course(
+        lambda c, v: c.documents.sign_on_screen(
+            v.course.patient_id, signature_png=tiny_png(), typed_name="Ana Ng", agreed=True, witness="Rei Tanaka"
+        )
+    ),
+    "DocumentService.revoke": _with_document(
+        lambda c, d: c.documents.revoke(d.id, d.version, TODAY, "Changed their mind"), signed=True
+    ),
 }
 # These start a clinic and so run on a database nobody has set up yet.
 NEW_CLINIC_RECIPES: dict[str, Callable[[Clinic], Prepared]] = {

@@ -212,7 +212,7 @@ def test_dosing_sessions_show_readiness_and_integration_warnings(clinic, world) 
     lacking = {r.need.value: r.state.value for r in readiness.lacking}
     assert lacking == {
         "screening": "missing",
-        "consent": "not tracked",
+        "consent": "missing",
         "preparation": "missing",
         "escort": "missing",
     }
@@ -246,7 +246,7 @@ def test_a_completed_preparation_session_meets_that_need(clinic, world) -> None:
     _appointment, readiness, _warning = clinic.calendar.get(dose.id)
     assert readiness is not None
     assert {r.need.value for r in readiness.lacking} == {"screening", "consent"}
-    assert {r.need.value for r in readiness.blocking} == {"screening"}
+    assert {r.need.value for r in readiness.blocking} == {"screening", "consent"}
 
 
 def test_the_chart_lists_a_patients_appointments_newest_first(clinic, world) -> None:

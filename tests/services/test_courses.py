@@ -18,7 +18,7 @@ from kapdesk.domain.screening import Answers, Pregnancy
 from kapdesk.domain.screening_items import Item
 from kapdesk.domain.staff import Role
 from kapdesk.services.clinic import Clinic
-from tests.helpers import PASSWORD, sign_in_as
+from tests.helpers import PASSWORD, sign_in_as, tiny_png
 from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
 
 
@@ -204,6 +204,12 @@ def test_dosing_check_in_needs_a_current_screening_and_a_completed_preparation(c
         clinic.booking.set_status(dose.id, dose.version, Status.ARRIVED)
     arrived = clinic.booking.set_status(prep.id, prep.version, Status.ARRIVED).value
     clinic.booking.set_status(arrived.id, arrived.version, Status.COMPLETED)
+    with pytest.raises(NotReady, match="consent"):
+        clinic.booking.set_status(dose.id, dose.version, Status.ARRIVED)
+    new_course(clinic, world)
+    clinic.documents.sign_on_screen(
+        world.patients[0], signature_png=tiny_png(), typed_name="Ana Ng", agreed=True, witness="Rei Tanaka"
+    )
     checked_in = clinic.booking.set_status(dose.id, dose.version, Status.ARRIVED).value
     assert checked_in.status is Status.ARRIVED
 

@@ -3,6 +3,7 @@
 from kapdesk.db.models.audit import AuditEventRow, AuditHead
 from kapdesk.db.models.clinic import ClinicProfileRow, ClinicSetting
 from kapdesk.db.models.course import CourseRow, CourseSessionRow, ProtocolTemplateRow
+from kapdesk.db.models.document import DocumentTemplateRow, PatientDocumentRow
 from kapdesk.db.models.intake import AllergyRow, DiagnosisRow, MedicalHistoryRow, MedicationRow, VitalsRow
 from kapdesk.db.models.note import Note
 from kapdesk.db.models.outcome import AssessmentRow
@@ -35,11 +36,13 @@ __all__ = [
     "CourseRow",
     "CourseSessionRow",
     "DiagnosisRow",
+    "DocumentTemplateRow",
     "Draft",
     "MedicalHistoryRow",
     "MedicationRow",
     "Note",
     "Patient",
+    "PatientDocumentRow",
     "ProtocolTemplateRow",
     "Room",
     "ScreeningRow",

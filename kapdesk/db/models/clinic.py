@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kapdesk.db.base import Base, UTCDateTime, utcnow
@@ -19,6 +19,8 @@ class ClinicProfileRow(Base):
     address: Mapped[str] = mapped_column(String(400), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     time_zone: Mapped[str] = mapped_column(String(60))
+    paper_size: Mapped[str] = mapped_column(String(10), default="letter")  # documents.sheet_layout.PAGE_SIZES
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG for the letterhead
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -14,7 +14,7 @@ from kapdesk.db.base import Base, UTCDateTime, utcnow
 
 class DocumentTemplateRow(Base):
     __tablename__ = "document_templates"
-    __table_args__ = (UniqueConstraint("code", "version", name="code_version"),)
+    __table_args__ = (UniqueConstraint("code", "version", name="document_code_version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40))

@@ -255,13 +255,13 @@ class BookingDialog(QDialog):
         notes = []
         if readiness is not None:
             for requirement in readiness.requirements:
-                mark = "✔" if requirement.state is State.MET else "✘" if requirement.state is State.MISSING else "…"
+                mark = "✔" if requirement.state is State.MET else "✘"
                 notes.append(f"{mark} {describe(requirement)}")
         if warning:
             notes.append(f"⚠ {warning}")
         if notes:
             ready = QLabel("\n".join(notes), wordWrap=True)
-            missing = readiness is not None and bool([r for r in readiness.lacking if r.state is State.MISSING])
+            missing = readiness is not None and bool(readiness.lacking)
             ready.setStyleSheet(PROBLEM_STYLE if missing or warning else READY_STYLE)
             ready.setAccessibleName("Readiness")
             layout.addWidget(ready)
