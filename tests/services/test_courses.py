@@ -13,13 +13,15 @@ from kapdesk.domain.appointments import AppointmentKind, Route, Status
 from kapdesk.domain.clashes import NotReady
 from kapdesk.domain.course_plan import move, problems
 from kapdesk.domain.courses import CourseDraft, CourseStatus, SessionState, StepKey
+from kapdesk.domain.document_templates import DocumentKind
 from kapdesk.domain.errors import ValidationFailed
 from kapdesk.domain.screening import Answers, Pregnancy
 from kapdesk.domain.screening_items import Item
 from kapdesk.domain.staff import Role
 from kapdesk.services.clinic import Clinic
+from kapdesk.services.outcomes import MeasureDraft
 from tests.helpers import PASSWORD, sign_in_as, tiny_png
-from tests.schedule_world import MONDAY, PAST_MONDAY, World, build_world, draft, local
+from tests.schedule_world import MONDAY, PAST_MONDAY, ZONE, World, build_world, draft, local
 
 
 @pytest.fixture
@@ -227,3 +229,38 @@ def test_a_not_eligible_patient_is_checked_in_only_with_an_override_on_an_open_c
     _appointment, readiness, _warning = clinic.calendar.get(_appointment.id)
     assert readiness is not None
     assert "screening" not in {r.need.value for r in readiness.blocking}
+
+
+def test_the_overview_follows_the_consent_and_the_measures_on_record(clinic: Clinic, world: World) -> None:
+    screen(clinic, world.patients[0])
+    view = new_course(clinic, world)
+    plan = clinic.courses.propose(view.course.id)
+    view = clinic.courses.book_plan(view.course.id, view.course.version, plan.sessions).value
+    no_consent = "No signed consent for IV infusion: dosing can't be checked in without one."
+    assert no_consent in view.warnings
+    assert view.measures_due == ()  # the next step is preparation: nothing is asked before it
+
+    clinic.documents.sign_on_screen(
+        world.patients[0], signature_png=tiny_png(), typed_name="Ana Ng", agreed=True, witness="Rei Tanaka"
+    )
+    [view] = clinic.courses.for_patient(world.patients[0])
+    assert no_consent not in view.warnings
+    consent = next(d for d in clinic.documents.for_patient(world.patients[0]) if d.kind is DocumentKind.CONSENT)
+    clinic.documents.revoke(consent.id, consent.version, clinic.patients.today(), "Wants to think it over")
+    [view] = clinic.courses.for_patient(world.patients[0])
+    assert no_consent in view.warnings
+
+    # Once the preparation is done dose 1 is next, and a PHQ-9 is due before it until one is on record.
+    prep = next(s for s in view.course.sessions if s.key.kind is AppointmentKind.PREPARATION)
+    assert prep.starts_at is not None and prep.ends_at is not None and prep.appointment_id is not None
+    work = clinic.patients._work  # the Work every service shares: the clinic's clock moves to the preparation
+    work.clock = lambda: prep.ends_at + timedelta(minutes=5)  # type: ignore[method-assign,operator]
+    work.today = lambda: prep.starts_at.astimezone(ZONE).date()  # type: ignore[method-assign,union-attr]
+    booked = clinic.calendar.get(prep.appointment_id)[0]
+    arrived = clinic.booking.set_status(booked.id, booked.version, Status.ARRIVED).value
+    clinic.booking.set_status(arrived.id, arrived.version, Status.COMPLETED)
+    [view] = clinic.courses.for_patient(world.patients[0])
+    assert "PHQ-9 before dose 1" in view.measures_due
+    clinic.outcomes.record(MeasureDraft(world.patients[0], "PHQ-9", (1,) * 9 + (None,), prep.ends_at))
+    [view] = clinic.courses.for_patient(world.patients[0])
+    assert "PHQ-9 before dose 1" not in view.measures_due
