@@ -92,6 +92,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     ics.add_argument(
         "--names", action="store_true", help="full patient names instead of initials (keep such files private)"
     )
+
+    document = commands.add_parser(
+        "document", help="make a patient's consent form or handout as a PDF, from their current course's route"
+    )
+    document.add_argument("kind", choices=("consent", "preparation", "aftercare"), help="which document")
+    document.add_argument("--patient", required=True, metavar="CHART_NUMBER", help="e.g. KD-000123")
+    document.add_argument("-o", "--output", required=True, type=Path, metavar="FILE", help="where to write the PDF")
     return parser
 
 
@@ -137,6 +144,7 @@ def run(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> in
         "user": _user,
         "audit": _audit,
         "export": _export,
+        "document": _document,
     }
     try:
         return handlers[args.command](args, paths, choice)
@@ -280,4 +288,26 @@ def _export(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -
         raise CommandError(f"can't write {args.output}: {error.strerror}") from error
     events = data.count(b"BEGIN:VEVENT")
     print(f"Wrote {events} appointments ({args.first} to {args.last}) to {args.output}.")
+    return 0
+
+
+def _document(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> int:
+    """Scripted printing: the document is kept on the patient's record as if made from the chart."""
+    from kapdesk.domain.document_templates import DocumentKind
+
+    chart = args.patient.strip().upper()
+    clinic = _open(paths, choice)
+    try:
+        found = [p for p in clinic.patients.search(chart, include_archived=True) if p.chart_number == chart]
+        if not found:
+            raise CommandError(f"no patient has the chart number {chart}")
+        made = clinic.documents.make(found[0].id, DocumentKind(args.kind)).value
+    finally:
+        clinic.close()
+    try:
+        args.output.write_bytes(made.pdf)
+    except OSError as error:
+        raise CommandError(f"can't write {args.output}: {error.strerror}") from error
+    kept = made.document
+    print(f"Wrote {kept.title} for {chart} ({kept.template_code} v{kept.template_version}) to {args.output}.")
     return 0

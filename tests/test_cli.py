@@ -213,3 +213,32 @@ def test_export_ics_explains_bad_dates_and_unknown_clinicians(tmp_path: Path) ->
     )
     assert not_a_date.returncode == 2 and "YYYY-MM-DD" in not_a_date.stderr
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_document_prints_a_patients_consent_for_their_course_route(tmp_path: Path) -> None:
+    assert kapdesk("--data-dir", str(tmp_path), "demo", "--patients", "60").returncode == 0
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+        chart, first, last, route = db.execute(
+            "SELECT p.chart_number, p.first_name, p.last_name, t.route FROM patients p JOIN courses c "
+            "ON c.patient_id = p.id JOIN protocol_templates t ON t.id = c.template_id "
+            "WHERE c.status = 'active' ORDER BY p.id LIMIT 1"
+        ).fetchone()
+        without = db.execute(
+            "SELECT chart_number FROM patients WHERE archived_at IS NULL AND id NOT IN "
+            "(SELECT patient_id FROM courses) ORDER BY id LIMIT 1"
+        ).fetchone()[0]
+    out = tmp_path / "consent.pdf"
+    made = kapdesk("--data-dir", str(tmp_path), "document", "consent", "--patient", chart.lower(), "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert f"consent-{route}" in made.stdout and str(out) in made.stdout
+    from tests.documents.samples import pdf_pages
+
+    pages = pdf_pages(out.read_bytes())
+    assert all(f"{first} {last}" in page for page in pages) and f"Page {len(pages)} of {len(pages)}" in pages[-1]
+    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:  # kept on the record, as if made from the chart
+        assert db.execute("SELECT count(*) FROM patient_documents WHERE kind = 'consent'").fetchone()[0] >= 1
+
+    none = kapdesk("--data-dir", str(tmp_path), "document", "consent", "--patient", without, "-o", str(out))
+    assert none.returncode == 1 and "no open treatment course" in none.stderr
+    ghost = kapdesk("--data-dir", str(tmp_path), "document", "aftercare", "--patient", "KD-999999", "-o", str(out))
+    assert ghost.returncode == 1 and "no patient has the chart number KD-999999" in ghost.stderr
