@@ -26,7 +26,7 @@ from kapdesk.domain.folding import fold, search_key
 from kapdesk.domain.patients import format_chart_number
 from kapdesk.domain.rooms import RoomKind
 from kapdesk.domain.staff import Role
-from kapdesk.services import demo_clinical, demo_closures, demo_outcomes, demo_schedule
+from kapdesk.services import demo_clinical, demo_closures, demo_documents, demo_outcomes, demo_schedule
 from kapdesk.services.audit_trail import Entry
 from kapdesk.services.passwords import Passwords
 from kapdesk.services.schedule_setup import read_availability, read_resources
@@ -166,6 +166,7 @@ class DemoService:
             booked = _schedule(unit.connection, rng, current, today)
             booked += demo_clinical.add_records(unit.connection, random.Random(f"clinical-{seed}"), today)
             demo_outcomes.add_measures(unit.connection, random.Random(f"outcomes-{seed}"))
+            demo_documents.add_consents(session, random.Random(f"documents-{seed}"), self._work.clock())
             unit.record(
                 Entry(
                     Action.SETUP,

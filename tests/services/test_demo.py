@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from datetime import date, timedelta
@@ -469,3 +470,24 @@ DONE_DOSES = text("""
     JOIN courses c ON c.id = s.course_id JOIN appointments a ON a.id = s.appointment_id
     WHERE s.kind = 'dosing' AND a.status = 'completed'
 """)  # fmt: skip
+
+
+def test_demo_open_courses_have_their_routes_consent_mostly_signed_one_revoked(new_clinic: Clinic) -> None:
+    new_clinic.demo.populate(patients=200, today=TODAY)
+    with new_clinic.database.reading() as connection:
+        open_courses = connection.execute(
+            text("SELECT id, patient_id FROM courses WHERE status IN ('active', 'draft')")
+        ).all()
+        consents = connection.execute(
+            text(
+                "SELECT d.course_id, d.route, t.route, d.signed_at, d.revoked_on, d.pdf, d.sha256 "
+                "FROM patient_documents d JOIN courses c ON c.id = d.course_id "
+                "JOIN protocol_templates t ON t.id = c.template_id WHERE d.kind = 'consent'"
+            )
+        ).all()
+    assert {c[0] for c in consents} == {course_id for course_id, _ in open_courses}
+    assert all(route == course_route for _, route, course_route, *_ in consents)
+    assert all(hashlib.sha256(pdf).hexdigest() == sha for *_, pdf, sha in consents)
+    signed = [c for c in consents if c[3] is not None]
+    assert len(consents) > len(signed) > len(consents) / 2  # most signed, a few waiting for the signature
+    assert sum(1 for c in consents if c[4] is not None) == 1
