@@ -56,7 +56,7 @@ T = TypeVar("T")
 CODES = ("dose-iv", "dose-sl", "integration", "prep", "follow-up")  # dosing (with turnover), therapy, consult
 DAYS = (date(2027, 3, 12), date(2027, 3, 14), date(2027, 3, 15))  # Fri, Sun (DST starts), Mon: few, so they clash
 NOW = datetime(2027, 3, 14, 19, tzinfo=UTC)  # Sunday noon in the clinic: Friday's may be marked, Monday's not yet
-PAGE = (datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC))  # every start the machine can reach
+PAGE = (datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 5, 1, tzinfo=UTC))  # where it books; moves may go beyond
 BOOKED_REASON, MOVED_REASON = "evening clinic", "only time that works"
 
 patients = st.integers(0, 3)
@@ -310,7 +310,7 @@ class BookingMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_calendar_is_the_model(self) -> None:
-        page = self.clinic.calendar.page(*PAGE)
+        page = self.clinic.calendar.page(*self.window())
         assert {a.id: shape(a) for a in page.appointments} == {b.id: b.shape() for b in self.model.booked.values()}
         holds = [a for a in page.appointments if a.holds_time]
         assert not double_bookings(
@@ -345,6 +345,12 @@ class BookingMachine(RuleBasedStateMachine):
             + [(("patient", r.patient_id), r.starts_at, r.ends_at, r.id) for r in holding]
             + [(("clinician", p.user_id), p.starts_at, p.ends_at, p.appointment_id) for p in people if p.holds_time]
         )
+
+    def window(self) -> tuple[datetime, datetime]:
+        """PAGE, widened to hold every booking: "this and the following" carries the rest of a series along, so a
+        member dragged to the end of its series' last one takes the rest weeks further on, past any fixed range."""
+        booked = self.model.booked.values()
+        return min([PAGE[0], *(b.starts_at for b in booked)]), max([PAGE[1], *(b.room_free_at for b in booked)])
 
     # -- calling the service and checking its answer -----------------------------------------------------
 
