@@ -32,7 +32,12 @@ def parse_user_date(text: str) -> date | None:
 
 def long_date(day: date) -> str:
     """Monday, November 23, 2026."""
-    return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    return f"{day:%A}, {plain_date(day)}"
+
+
+def plain_date(day: date) -> str:
+    """November 23, 2026: for a birth date, where the weekday is noise."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def clock(when: datetime) -> str:

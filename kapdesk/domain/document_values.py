@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from kapdesk.domain.appointments import Route
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.contacts import format_phone
-from kapdesk.domain.dates import clock, long_date
+from kapdesk.domain.dates import clock, long_date, plain_date
 from kapdesk.domain.patients import PatientRecord
 from kapdesk.domain.settings import (
     ARRIVE_BEFORE_MINUTES,
@@ -59,7 +59,7 @@ def document_values(
     values = {
         "patient.full_name": f"{patient.first_name} {patient.last_name}".strip(),
         "patient.first_name": patient.preferred_name or patient.first_name,
-        "patient.date_of_birth": long_date(patient.date_of_birth) if patient.date_of_birth else "",
+        "patient.date_of_birth": plain_date(patient.date_of_birth) if patient.date_of_birth else "",
         "patient.chart_number": patient.chart_number,
         "patient.escort_name": patient.escort_name,
         "patient.escort_phone": format_phone(patient.escort_phone),

@@ -15,7 +15,7 @@ from kapdesk.db.models import ClinicProfileRow
 from kapdesk.domain.appointments import AppointmentKind
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.courses import CourseStatus, SessionState
-from kapdesk.domain.dates import long_date
+from kapdesk.domain.dates import long_date, plain_date
 from kapdesk.domain.document_templates import DocumentKind, DocumentTemplate, fill, fill_blocks, parse
 from kapdesk.domain.document_values import CourseFacts, document_values
 from kapdesk.domain.errors import FieldError, NotFound, ValidationFailed
@@ -129,5 +129,5 @@ def make_pdf(
 
 
 def patient_line(patient: PatientRecord) -> str:
-    born = f" · born {long_date(patient.date_of_birth)}" if patient.date_of_birth else ""
+    born = f" · born {plain_date(patient.date_of_birth)}" if patient.date_of_birth else ""
     return f"{patient.first_name} {patient.last_name}{born} · chart {patient.chart_number}"

@@ -148,7 +148,7 @@ def test_values_show_phone_numbers_as_the_clinic_writes_them() -> None:
     assert found["patient.escort_phone"] == "(206) 555-0123"
     assert found["clinic.phone"] == "(206) 555-0100"
     assert found["patient.full_name"] == "Łukasz Dvořák"
-    assert found["patient.date_of_birth"] == "Tuesday, March 12, 1985"
+    assert found["patient.date_of_birth"] == "March 12, 1985"  # no weekday for a birth date
 
 
 @pytest.mark.parametrize(
