@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 
-from kapdesk.db.models import ClinicProfileRow
+from kapdesk.db.models import AppointmentRow, ClinicProfileRow
 from kapdesk.domain.appointments import AppointmentKind
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.courses import CourseStatus, SessionState
@@ -27,6 +27,7 @@ from kapdesk.services.document_rows import active_template
 LANGUAGE = "en"  # the seeded texts' language; a patient's preferred language can choose later
 SIGNATURE_ROLES = ("Patient", "Witness", "Clinician")
 _OPEN = (CourseStatus.ACTIVE, CourseStatus.DRAFT)
+_A = AppointmentRow.__table__
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,26 @@ def read_letterhead(connection: Connection) -> Letterhead:
     return Letterhead(ClinicProfile(row.name, row.address, row.phone, row.time_zone), row.logo, row.paper_size)
 
 
-def course_facts(connection: Connection, patient_id: int, course_id: int | None, now: datetime) -> CourseFacts | None:
-    """The course named, or else the patient's newest open course; None when there is none."""
+def course_facts(
+    connection: Connection, patient_id: int, course_id: int | None, now: datetime, *, appointment_id: int | None = None
+) -> CourseFacts | None:
+    """The course named (or the one holding `appointment_id`, a dosing session, which is then "the next dose"), or
+    else the patient's newest open course; None when there is none."""
     courses = read_courses(connection, patient_id=patient_id)
+    if appointment_id is not None:
+        starts_at = connection.execute(
+            select(_A.c.starts_at).where(_A.c.id == appointment_id, _A.c.patient_id == patient_id)
+        ).scalar_one_or_none()
+        if starts_at is None:
+            raise ValidationFailed([FieldError("appointment", "That appointment is not this patient's.")])
+        # The course the session belongs to; a dose booked outside any course goes with the open course.
+        held = next((c for c in courses for s in c.sessions if s.appointment_id == appointment_id), None)
+        chosen = held or next((c for c in courses if c.status in _OPEN), None)
+        if chosen is None:
+            return None
+        return CourseFacts(
+            chosen.id, chosen.route, chosen.template_name, chosen.prescriber_name, chosen.therapist_name, starts_at
+        )
     if course_id is not None:
         course = next((c for c in courses if c.id == course_id), None)
         if course is None:

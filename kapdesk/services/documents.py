@@ -69,13 +69,16 @@ class DocumentService:
     # -- making ----------------------------------------------------------------------------------------
 
     @audited(Action.PRINT)
-    def make(self, patient_id: int, kind: DocumentKind, *, course_id: int | None = None) -> Outcome[OpenedDocument]:
-        """Make a document from the active template for the course's route (the patient's open course unless one
-        is named) and keep it. A placeholder the patient's record can't fill refuses it, naming what is missing."""
+    def make(
+        self, patient_id: int, kind: DocumentKind, *, course_id: int | None = None, appointment_id: int | None = None
+    ) -> Outcome[OpenedDocument]:
+        """Make a document from the active template for the course's route and keep it. The course is the one
+        named, or the one a dosing `appointment_id` belongs to (preparation instructions then describe that session),
+        or the patient's open course. A placeholder the record can't fill refuses it, naming what is missing."""
         with self._work.unit(Permission.PRINT_DOCUMENTS) as unit:
             patient = _patient(unit, patient_id)
             now = self._work.clock()
-            course = course_facts(unit.connection, patient_id, course_id, now)
+            course = course_facts(unit.connection, patient_id, course_id, now, appointment_id=appointment_id)
             made = make_pdf(unit.connection, patient, kind, course, today=self._work.today(), now=now)
             row = _keep(unit, patient_id, kind, made, now)
             unit.record(_entry(Action.PRINT, patient_id, str(row.id), f"made {kind.value} from {made.template.code} "

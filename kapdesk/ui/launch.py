@@ -102,6 +102,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
     from kapdesk.domain.permissions import Permission
     from kapdesk.ui.admin import attach_admin
     from kapdesk.ui.clinical.area import clinical_chart_tabs
+    from kapdesk.ui.documents.panel import documents_tab
     from kapdesk.ui.patients.chart_tabs import ChartTab
     from kapdesk.ui.patients.registry import PatientRegistry
     from kapdesk.ui.schedule.area import attach_schedule
@@ -141,6 +142,7 @@ def attach_clinic(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Patient
         )
     )
     registry.chart_tabs += clinical_chart_tabs(clinic, bus, window.settings)
+    registry.chart_tabs.append(documents_tab(clinic, bus, window.settings))
     attach_admin(window, clinic, bus)
     window.loading.setText("")
     return registry

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPagedPaintDevice, QPainter
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 PRINT_DPI = 300
@@ -44,30 +44,45 @@ def save_file(parent: QWidget, data: bytes, suggested_name: str, filter_text: st
 
 def print_pdf(parent: QWidget, data: bytes) -> bool:
     """Qt's print dialog, then each page rendered from memory at the printer's resolution."""
-    from PySide6.QtPdf import QPdfDocument
+    return print_pdfs(parent, [data])
+
+
+def print_pdfs(parent: QWidget, documents: list[bytes]) -> bool:
+    """Several PDFs as one print job: one print dialog, their pages one after another."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False
-    buffer = QBuffer(parent)
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document = QPdfDocument(parent)
-    document.load(buffer)
+    render_pdfs(printer, documents)
+    return True
+
+
+def render_pdfs(printer: QPagedPaintDevice, documents: list[bytes]) -> int:
+    """Draw every page of each PDF onto the printer, scaled to its page; the number of pages drawn."""
+    from PySide6.QtPdf import QPdfDocument
+
     painter = QPainter(printer)
+    pages = 0
     try:
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            target = painter.viewport()
-            points = document.pagePointSize(page)
-            scale = min(target.width() / points.width(), target.height() / points.height())
-            size = QSize(int(points.width() * scale), int(points.height() * scale))
-            painter.drawImage(0, 0, document.render(page, size))
+        for data in documents:
+            buffer = QBuffer()
+            buffer.setData(QByteArray(data))
+            buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            document = QPdfDocument()
+            document.load(buffer)
+            for page in range(document.pageCount()):
+                if pages:
+                    printer.newPage()
+                target = painter.viewport()
+                points = document.pagePointSize(page)
+                scale = min(target.width() / points.width(), target.height() / points.height())
+                size = QSize(int(points.width() * scale), int(points.height() * scale))
+                painter.drawImage(0, 0, document.render(page, size))
+                pages += 1
+            document.close()
+            buffer.close()
     finally:
         painter.end()
-        document.close()
-        buffer.close()
-    return True
+    return pages

@@ -231,3 +231,16 @@ def test_front_desk_prints_but_an_archived_record_gets_nothing(clinic: Clinic, c
     with pytest.raises(ValidationFailed, match="archived"):
         clinic.documents.make(cw.patient(ESCORTED), DocumentKind.AFTERCARE)
     assert len(clinic.documents.for_patient(cw.patient(ESCORTED))) == 1  # still listed
+
+
+def test_preparation_for_a_named_dosing_appointment_describes_that_session(clinic: Clinic, cw: CourseWorld) -> None:
+    new_course(clinic, cw)
+    later = clinic.booking.book(draft(cw.world, local(MONDAY + timedelta(days=9), 13))).value[0]  # outside the course
+    made = clinic.documents.make(cw.patient(ESCORTED), DocumentKind.PREPARATION, appointment_id=later.id).value
+    words = " ".join(pdf_pages(made.pdf))
+    day = (MONDAY + timedelta(days=9)).strftime("%B %-d, %Y")
+    assert day in words and "1:00 PM" in words and "12:45 PM" in words  # the session, and arriving 15 minutes early
+    assert made.document.route is Route.IV
+    other = clinic.booking.book(draft(cw.world, local(MONDAY, 13), patient=UNESCORTED)).value[0]
+    with pytest.raises(ValidationFailed, match="not this patient's"):
+        clinic.documents.make(cw.patient(ESCORTED), DocumentKind.PREPARATION, appointment_id=other.id)

@@ -90,4 +90,6 @@ def test_the_chart_has_a_notes_tab_only_for_clinical_staff(
     sign_in(qtbot, session, "kim")
     chart = registry(session).open_chart(patient.id)
     tabs = [chart.tabs.tabText(i) for i in range(chart.tabs.count())]
-    assert tabs == ["Overview", "&Appointments"] and chart.notes is None  # the schedule, never clinical notes
+    assert (
+        tabs == ["Overview", "&Appointments", "D&ocuments"] and chart.notes is None
+    )  # the schedule, never clinical notes

@@ -18,7 +18,14 @@ def attach_schedule(window: MainWindow, clinic: Clinic, bus: ChangeBus) -> Sched
     window.add_area(
         TITLE,
         screen,
-        [screen.new_action, screen.today_action, None, screen.call_list_action, screen.export_action],
+        [
+            screen.new_action,
+            screen.today_action,
+            None,
+            screen.call_list_action,
+            screen.preparation_action,
+            screen.export_action,
+        ],
         allowed=lambda actor: actor.may(Permission.VIEW_SCHEDULE),
     )
     screen.new_action.triggered.connect(lambda: window.show_area(TITLE))

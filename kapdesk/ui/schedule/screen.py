@@ -43,6 +43,7 @@ from kapdesk.services.drafts import DraftContent, DraftSummary
 from kapdesk.services.schedule_print import Selection
 from kapdesk.services.schedule_setup import ScheduleResources
 from kapdesk.ui.changes import ChangeBus
+from kapdesk.ui.documents.batch import PreparationBatch
 from kapdesk.ui.pdf_output import deliver_pdf
 from kapdesk.ui.schedule import view_state as views
 from kapdesk.ui.schedule.agenda_model import APPOINTMENT_ROLE, AgendaModel
@@ -71,6 +72,8 @@ class ScheduleScreen(QWidget):
         self.today_action.triggered.connect(self.go_today)
         self.call_list_action = QAction("Call list for tomorrow…", self)
         self.call_list_action.triggered.connect(self.print_call_list)
+        self.preparation_action = QAction("Print preparation instructions for tomorrow's dosing patients…", self)
+        self.preparation_action.triggered.connect(lambda: self.print_preparations())
         self.export_action = QAction("Export calendar (.ics)…", self)
         self.export_action.triggered.connect(self.export)
 
@@ -92,6 +95,7 @@ class ScheduleScreen(QWidget):
         print_menu = QMenu(self)
         self.sheet_menu = print_menu.addMenu("Day sheet for")
         print_menu.addAction(self.call_list_action)
+        print_menu.addAction(self.preparation_action)
         print_menu.addAction(self.export_action)
         self.print_button.setMenu(print_menu)
         bar = QHBoxLayout()
@@ -145,6 +149,7 @@ class ScheduleScreen(QWidget):
         self._actor = actor
         may_book = actor.may(Permission.BOOK_APPOINTMENTS)
         self.new_action.setEnabled(may_book)
+        self.preparation_action.setEnabled(actor.may(Permission.PRINT_DOCUMENTS))
         self.state = ViewState(
             self.state.mode, self.state.by, self._clinic.calendar.now().astimezone(self._zone).date()
         )
@@ -421,6 +426,13 @@ class ScheduleScreen(QWidget):
             QMessageBox.warning(self, error.title, error.message)
             return
         deliver_pdf(self, data, "Tomorrow's call list", f"call-list-{tomorrow.isoformat()}.pdf")
+
+    def print_preparations(self, *, synchronous: bool = False) -> PreparationBatch | None:
+        """Tomorrow's dosing patients' preparation instructions, made with progress and Cancel, then printed."""
+        if self._actor is None or not self._actor.may(Permission.PRINT_DOCUMENTS):
+            return None
+        batch = PreparationBatch(self._clinic, self._bus, self._zone, self, synchronous=synchronous)
+        return batch if batch.start() else None
 
     def export(self) -> None:
         if self._resources is None:
