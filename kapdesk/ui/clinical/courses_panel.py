@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -41,7 +39,6 @@ from kapdesk.ui.patients.chart_tabs import ChartTab
 from kapdesk.ui.widgets.record_panel import RecordPanel
 
 _OPEN = (CourseStatus.DRAFT, CourseStatus.ACTIVE)
-D = TypeVar("D", bound=QDialog)
 
 
 class CoursesPanel(RecordPanel):
@@ -64,7 +61,6 @@ class CoursesPanel(RecordPanel):
         self._select_next: int | None = None
         self._appointments: frozenset[int] = frozenset()
         self.views: list[CourseView] = []
-        self.dialog: QDialog | None = None  # the one course dialog open from this tab
 
         self.list = QListWidget()
         self.list.setAccessibleName("Courses")
@@ -113,18 +109,12 @@ class CoursesPanel(RecordPanel):
     def reload(self) -> None:
         keep = self._select_next or (view.course.id if (view := self.selected()) else None)
         self._select_next = None
-        self._stale = False
-        try:
-            views = self._service.for_patient(self.patient_id)
-        except KapdeskError as error:  # refused (and on the audit trail), or signed out
-            self._refused = True
+        views = self.read(lambda: self._service.for_patient(self.patient_id))
+        if views is None:
             self.views = []
             self.list.clear()
-            self.show_message(f"{error.title}: {error}")
             self._selection_changed()
             return
-        self._refused = False
-        self.show_message("")
         self.views = views
         self._appointments = frozenset(
             s.appointment_id for v in views for s in v.course.sessions if s.appointment_id is not None
@@ -187,7 +177,7 @@ class CoursesPanel(RecordPanel):
     # -- actions -------------------------------------------------------------------------------------
 
     def new_course(self) -> NewCourseDialog | None:
-        if not self._writable or self._busy():
+        if not self._writable or self.busy():
             return None
         try:
             templates = self._clinic.protocols.templates()
@@ -208,11 +198,11 @@ class CoursesPanel(RecordPanel):
             parent=self.window(),
         )
         dialog.created.connect(self._after)
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def plan_selected(self) -> PlannerDialog | None:
         view = self.selected()
-        if view is None or not (self._writable and self.plan_button.isEnabled()) or self._busy():
+        if view is None or not (self._writable and self.plan_button.isEnabled()) or self.busy():
             return None
         try:
             plan = self._service.propose(view.course.id)
@@ -221,15 +211,15 @@ class CoursesPanel(RecordPanel):
             return None
         dialog = PlannerDialog(self._service, view, plan, self._settings, self.window())
         dialog.booked.connect(self._after)
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def discontinue_selected(self) -> DiscontinueDialog | None:
         view = self.selected()
-        if view is None or not (self._writable and self.discontinue_button.isEnabled()) or self._busy():
+        if view is None or not (self._writable and self.discontinue_button.isEnabled()) or self.busy():
             return None
         dialog = DiscontinueDialog(self._service, view, self._zone, self._clinic.calendar.now(), self.window())
         dialog.discontinued.connect(self._after)
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def complete_selected(self) -> bool:
         view = self.selected()
@@ -247,19 +237,6 @@ class CoursesPanel(RecordPanel):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         return self._run(lambda: self._service.set_status(view.course.id, view.course.version, CourseStatus.COMPLETED))
-
-    def _busy(self) -> bool:
-        """One course dialog at a time: a second click brings the open one forward."""
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return True
-        return False
-
-    def _open(self, dialog: D) -> D:
-        self.dialog = dialog
-        dialog.open()
-        return dialog
 
     def _run(self, call: Callable[[], Outcome[CourseView]]) -> bool:
         try:

@@ -127,16 +127,10 @@ class IntakePanel(RecordPanel):
     # -- reading -----------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._stale = False
-        try:
-            self.intake = self._service.get(self._patient_id)
-        except KapdeskError as error:  # refused (and recorded), locked, or gone
-            self.intake = None
-            self.body.hide()
-            self.show_message(f"{error.title}: {error}")
+        self.intake = self.read(lambda: self._service.get(self._patient_id))
+        self.body.setVisible(self.intake is not None)
+        if self.intake is None:
             return
-        self.body.show()
-        self.show_message("")
         self._show_lists()
         self.history.show_intake(self.intake)
         self.measures.show_intake(self.intake)

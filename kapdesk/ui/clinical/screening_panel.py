@@ -9,13 +9,10 @@ from datetime import timedelta
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -44,7 +41,7 @@ from kapdesk.ui.clinical.screening_look import (
 from kapdesk.ui.clinical.screening_sign import SignScreeningDialog
 from kapdesk.ui.formatting import show_date, show_long_date
 from kapdesk.ui.patients.chart_tabs import ChartTab
-from kapdesk.ui.widgets.record_panel import RecordPanel
+from kapdesk.ui.widgets.record_panel import RecordPanel, records_table
 from kapdesk.ui.widgets.rows_model import RowsTableModel
 
 SCREENING_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -112,15 +109,7 @@ class ScreeningPanel(RecordPanel):
             standing_layout.addWidget(label)
 
         self.model = ScreeningTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("Screenings")
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = records_table(self.model, "Screenings")
         self.viewer = QTextBrowser()
         self.viewer.setAccessibleName("Selected screening")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -153,20 +142,14 @@ class ScreeningPanel(RecordPanel):
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (record.id if (record := self.selected()) else None)
-        self._stale = False
-        try:
-            self.verdict = self._service.verdict(self._patient_id)
-            history = self._service.history(self._patient_id)
-        except KapdeskError as error:  # refused (and on the audit trail), locked, or gone
-            self._refused = True
+        found = self.read(lambda: (self._service.verdict(self._patient_id), self._service.history(self._patient_id)))
+        if found is None:
             self.verdict = None
             self.model.set_rows([])
-            self.show_message(f"{error.title}: {error}")
             self.standing.hide()
             self._selection_changed()
             return
-        self._refused = False
-        self.show_message("")
+        self.verdict, history = found
         self._show_standing(self.verdict, history)
         self.model.set_rows(history)
         self.status.setText(f"{len(history)} screening{'s' if len(history) != 1 else ''}")

@@ -8,20 +8,16 @@ change while it is shown."""
 from __future__ import annotations
 
 from html import escape
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -41,10 +37,9 @@ from kapdesk.ui.documents.preview import PdfPreviewDialog
 from kapdesk.ui.documents.signing import PaperSignatureDialog, RevokeDialog, SignOnScreenDialog
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.patients.chart_tabs import ChartTab
-from kapdesk.ui.widgets.record_panel import RecordPanel
+from kapdesk.ui.widgets.record_panel import RecordPanel, records_table
 from kapdesk.ui.widgets.rows_model import Index, RowsTableModel
 
-D = TypeVar("D", bound=QDialog)
 DOCUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
 TITLE_COLUMN, STATE_COLUMN = 1, 5
 # (background, text) per state: amber waits for something, green is done, red stops dosing.
@@ -139,7 +134,6 @@ class DocumentsPanel(RecordPanel):
         self._actor = actor
         self._zone = zone
         self.documents: list[PatientDocument] = []
-        self.dialog: QDialog | None = None  # the one signing or revoking form open from this tab
         self.preview: PdfPreviewDialog | None = None
 
         self.make_buttons: dict[DocumentKind, QPushButton] = {}
@@ -153,16 +147,9 @@ class DocumentsPanel(RecordPanel):
         make_row.addStretch(1)
 
         self.model = DocumentsTableModel(zone)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("Documents")
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)  # the rest fit their contents
+        self.table = records_table(self.model, "Documents")
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.horizontalHeader().setSectionResizeMode(TITLE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.details = QTextBrowser()
@@ -198,19 +185,11 @@ class DocumentsPanel(RecordPanel):
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (d.id if (d := self.selected()) else None)
-        self._stale = False
-        try:
-            self.documents = self._service.for_patient(self.patient_id)
-        except KapdeskError as error:  # refused (and on the audit trail), locked, or gone
-            self._refused = True
-            self.documents = []
-            self.model.set_rows([])
-            self.show_message(f"{error.title}: {error}")
+        self.documents = self.read(lambda: self._service.for_patient(self.patient_id)) or []
+        self.model.set_rows(self.documents)
+        if self._refused:
             self._selection_changed()
             return
-        self._refused = False
-        self.show_message("")
-        self.model.set_rows(self.documents)
         signed = sum(1 for d in self.documents if d.valid_consent)
         count = len(self.documents)
         self.status.setText(
@@ -278,47 +257,34 @@ class DocumentsPanel(RecordPanel):
         return self.preview
 
     def sign_on_screen(self) -> SignOnScreenDialog | None:
-        if self._refused or self._busy():
+        if self._refused or self.busy():
             return None
         dialog = SignOnScreenDialog(self._service, self.patient_id, self._actor.display_name, self.window())
         dialog.saved.connect(self._signed_on_screen)
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def record_paper_signature(self) -> PaperSignatureDialog | None:
         document = self.selected()
-        if document is None or not self.paper_button.isEnabled() or self._busy():
+        if document is None or not self.paper_button.isEnabled() or self.busy():
             return None
         made_on = to_local(document.made_at, self._zone).date()
         today = self._clinic.patients.today()
         dialog = PaperSignatureDialog(self._service, document, made_on, today, self._actor.display_name, self.window())
         dialog.saved.connect(lambda outcome: self._after(outcome, outcome.value.id))
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def revoke_selected(self) -> RevokeDialog | None:
         document = self.selected()
-        if document is None or document.signed_at is None or not self.revoke_button.isEnabled() or self._busy():
+        if document is None or document.signed_at is None or not self.revoke_button.isEnabled() or self.busy():
             return None
         signed_on = to_local(document.signed_at, self._zone).date()
         dialog = RevokeDialog(self._service, document, signed_on, self._clinic.patients.today(), self.window())
         dialog.saved.connect(lambda outcome: self._after(outcome, outcome.value.id))
-        return self._open(dialog)
+        return self.open_dialog(dialog)
 
     def _signed_on_screen(self, outcome: Outcome[OpenedDocument]) -> None:
         self._after(outcome, outcome.value.document.id)
         self.show_preview(outcome.value)
-
-    def _busy(self) -> bool:
-        """One form at a time: a second click brings the open one forward."""
-        if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return True
-        return False
-
-    def _open(self, dialog: D) -> D:
-        self.dialog = dialog
-        dialog.open()
-        return dialog
 
     def _after(self, outcome: Outcome[object], document_id: int) -> None:
         """Refresh once: through the bus (which also tells the rest of the app) or directly."""

@@ -107,18 +107,12 @@ class NotesPanel(RecordPanel):
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (note.id if (note := self.selected()) else None)
-        self._stale = False
-        try:
-            notes = self._service.list_for_patient(self._patient_id)
-        except KapdeskError as error:  # refused (the refusal is on the audit trail), locked, or gone
-            self._refused = True
+        notes = self.read(lambda: self._service.list_for_patient(self._patient_id))
+        if notes is None:
             self.model.set_rows([])
             self.status.setText("")
-            self.show_message(f"{error.title}: {error}")
             self._selection_changed()
             return
-        self._refused = False
-        self.show_message("")
         self.model.set_rows(notes)
         private = sum(1 for n in notes if n.is_psychotherapy)
         count = f"{len(notes)} note{'s' if len(notes) != 1 else ''}"

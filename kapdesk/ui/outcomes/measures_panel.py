@@ -12,11 +12,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -24,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from kapdesk.domain.access import Actor
 from kapdesk.domain.changes import Outcome
-from kapdesk.domain.errors import KapdeskError
 from kapdesk.domain.instruments import CATALOGUE
 from kapdesk.domain.permissions import Permission
 from kapdesk.domain.wall_clock import to_local
@@ -34,7 +30,7 @@ from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.outcomes.entered_in_error import EnteredInErrorDialog
 from kapdesk.ui.outcomes.measure_form import MeasureForm, self_harm_words
 from kapdesk.ui.patients.chart_tabs import ChartTab
-from kapdesk.ui.widgets.record_panel import RecordPanel
+from kapdesk.ui.widgets.record_panel import RecordPanel, records_table
 from kapdesk.ui.widgets.rows_model import Index, RowsTableModel
 
 MEASURE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -125,15 +121,7 @@ class MeasuresPanel(RecordPanel):
         self.error_dialog: EnteredInErrorDialog | None = None
 
         self.model = MeasuresTableModel(zone)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("Outcome measures")
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = records_table(self.model, "Outcome measures")
         self.viewer = QTextBrowser()
         self.viewer.setAccessibleName("Selected measure")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -160,19 +148,11 @@ class MeasuresPanel(RecordPanel):
 
     def reload(self, select: int | None = None) -> None:
         keep = select if select is not None else (m.id if (m := self.selected()) else None)
-        self._stale = False
-        try:
-            self.measures = self._service.history(self._patient_id)
-        except KapdeskError as error:  # refused (and on the audit trail), locked, or gone
-            self._refused = True
-            self.measures = []
-            self.model.set_rows([])
-            self.show_message(f"{error.title}: {error}")
+        self.measures = self.read(lambda: self._service.history(self._patient_id)) or []
+        self.model.set_rows(self.measures)
+        if self._refused:
             self._selection_changed()
             return
-        self._refused = False
-        self.show_message("")
-        self.model.set_rows(self.measures)
         counted = sum(1 for m in self.measures if not m.entered_in_error)
         self.status.setText(f"{counted} measure{'s' if counted != 1 else ''}")
         row = self.model.row_of(keep) if keep is not None else None

@@ -5,13 +5,43 @@ else the next time it is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QAbstractItemModel, Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from kapdesk.domain.changes import Changes
+from kapdesk.domain.errors import KapdeskError
 from kapdesk.ui.changes import ChangeBus
 from kapdesk.ui.widgets.message_styles import ERROR_BOX
+
+T = TypeVar("T")
+D = TypeVar("D", bound=QDialog)
+
+
+def records_table(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only list of records, one selected at a time, columns sized to their contents."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAccessibleName(name)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
 
 
 class RecordPanel(QWidget):
@@ -30,6 +60,7 @@ class RecordPanel(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         self.status = QLabel()
+        self.dialog: QDialog | None = None  # the one form open from this tab
         if bus is not None:
             bus.changed.connect(self._on_changed)
 
@@ -50,6 +81,33 @@ class RecordPanel(QWidget):
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def read(self, call: Callable[[], T]) -> T | None:
+        """Read for the tab. A refusal (already on the audit trail), a lock or a record gone shows its message and
+        gives None: the tab then lists nothing."""
+        self._stale = False
+        try:
+            found = call()
+        except KapdeskError as error:
+            self._refused = True
+            self.show_message(f"{error.title}: {error}")
+            return None
+        self._refused = False
+        self.show_message("")
+        return found
+
+    def busy(self) -> bool:
+        """One form at a time: a second click brings the open one forward instead of losing it."""
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return True
+        return False
+
+    def open_dialog(self, dialog: D) -> D:
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     def button_row(self, *buttons: QPushButton) -> QHBoxLayout:
         row = QHBoxLayout()
