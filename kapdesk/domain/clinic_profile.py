@@ -9,6 +9,9 @@ from kapdesk.domain.contacts import parse_phone
 from kapdesk.domain.errors import FieldError
 
 PROFILE_MAX_LENGTHS = {"name": 120, "address": 400, "phone": 40, "time_zone": 60}
+PAPER_SIZES = {"letter": "US Letter", "a4": "A4"}  # what documents are printed on (documents.sheet_layout)
+LOGO_MAX_BYTES = 1024 * 1024
+_LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class ClinicProfile:
     address: str
     phone: str  # E.164 once validated
     time_zone: str  # IANA name, e.g. America/Los_Angeles
+    paper_size: str = "letter"  # a key of PAPER_SIZES
 
 
 def validate_profile(profile: ClinicProfile) -> tuple[ClinicProfile, list[FieldError]]:
@@ -26,6 +30,7 @@ def validate_profile(profile: ClinicProfile) -> tuple[ClinicProfile, list[FieldE
         address=profile.address.strip(),
         phone=profile.phone.strip(),
         time_zone=profile.time_zone.strip(),
+        paper_size=profile.paper_size.strip().lower(),
     )
     errors: list[FieldError] = []
     if not clean.name:
@@ -37,10 +42,26 @@ def validate_profile(profile: ClinicProfile) -> tuple[ClinicProfile, list[FieldE
             errors.append(FieldError("phone", str(error)))
     if not is_time_zone(clean.time_zone):
         errors.append(FieldError("time_zone", "must be a time zone such as America/Chicago"))
+    if clean.paper_size not in PAPER_SIZES:
+        errors.append(FieldError("paper_size", "must be US Letter or A4"))
     for name, limit in PROFILE_MAX_LENGTHS.items():
         if len(getattr(clean, name)) > limit:
             errors.append(FieldError(name, f"is longer than {limit} characters"))
     return clean, errors
+
+
+def logo_format(data: bytes) -> str | None:
+    """The image format by the file's first bytes (its name can say anything): "PNG", "JPEG", or None."""
+    return next((name for signature, name in _LOGO_SIGNATURES.items() if data.startswith(signature)), None)
+
+
+def check_logo(data: bytes) -> list[FieldError]:
+    """What a logo file must be before anyone tries to decode it: PNG or JPEG, and small enough to print fast."""
+    if logo_format(data) is None:
+        return [FieldError("logo", "The logo must be a PNG or JPEG image.")]
+    if len(data) > LOGO_MAX_BYTES:
+        return [FieldError("logo", f"The logo is {len(data) / 1024 / 1024:.1f} MB; use an image of at most 1 MB.")]
+    return []
 
 
 def is_time_zone(name: str) -> bool:

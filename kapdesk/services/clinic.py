@@ -21,6 +21,7 @@ from kapdesk.services.calendar import CalendarService
 from kapdesk.services.clinic_admin import ClinicAdminService
 from kapdesk.services.courses import CourseService
 from kapdesk.services.demo import DemoService
+from kapdesk.services.document_templates import DocumentTemplateService
 from kapdesk.services.documents import DocumentService
 from kapdesk.services.drafts import DraftService
 from kapdesk.services.intake import IntakeService
@@ -65,6 +66,7 @@ class Clinic:
     courses: CourseService
     outcomes: OutcomeService
     documents: DocumentService
+    document_templates: DocumentTemplateService
     demo: DemoService
 
     def close(self) -> None:
@@ -119,5 +121,6 @@ def open_clinic(
         courses=CourseService(work),
         outcomes=OutcomeService(work),
         documents=DocumentService(work),
+        document_templates=DocumentTemplateService(work),
         demo=DemoService(work, passwords),
     )

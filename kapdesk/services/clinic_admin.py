@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
@@ -9,7 +11,7 @@ from kapdesk.db.models import ClinicProfileRow, ClinicSetting, User, UserRole
 from kapdesk.domain.access import Actor
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
-from kapdesk.domain.clinic_profile import ClinicProfile, validate_profile
+from kapdesk.domain.clinic_profile import ClinicProfile, check_logo, logo_format, validate_profile
 from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.passwords import check_password
 from kapdesk.domain.permissions import Permission
@@ -83,7 +85,7 @@ class ClinicAdminService:
     def profile(self) -> ClinicProfile | None:
         with self._work.database.read_session() as session:
             row = session.get(ClinicProfileRow, 1)
-            return None if row is None else ClinicProfile(row.name, row.address, row.phone, row.time_zone)
+            return None if row is None else profile_from_row(row)
 
     @audited(Action.SETTINGS_CHANGE)
     def update_profile(self, profile: ClinicProfile) -> Outcome[ClinicProfile]:
@@ -102,6 +104,32 @@ class ClinicAdminService:
                 )
             )
         return Outcome(clean, Changes())
+
+    @phi_free("the clinic's own logo")
+    def logo(self) -> bytes | None:
+        """The PNG or JPEG printed in the letterhead, or None."""
+        with self._work.database.reading() as connection:
+            return connection.scalar(select(ClinicProfileRow.logo).where(ClinicProfileRow.id == 1))
+
+    @audited(Action.SETUP)
+    def set_logo(self, data: bytes | None) -> Outcome[bytes | None]:
+        """Set the letterhead's logo (a PNG or JPEG of at most 1 MB that decodes), or remove it with None."""
+        if data is not None:
+            _check_logo(data)
+        with self._work.unit(Permission.MANAGE_CLINIC) as unit:
+            row = unit.session.get(ClinicProfileRow, 1)
+            if row is None:
+                raise KapdeskError("The clinic has no profile yet.", "Set up the clinic first.")
+            if row.logo == data:
+                summary = "logo: no change"
+            elif data is None:
+                summary = "logo removed"
+            else:
+                summary = f"logo set ({logo_format(data)}, {len(data) // 1024 + 1} KB)"
+            row.logo = data
+            unit.session.flush()
+            unit.record(Entry(Action.SETUP, Category.CLINIC_SETTINGS, "clinic", "1", summary=summary))
+        return Outcome(data, Changes())
 
     @phi_free("clinic settings hold no patient data")
     def settings(self) -> ClinicSettings:
@@ -153,6 +181,26 @@ def read_settings(connection: Connection) -> ClinicSettings:
     return ClinicSettings(values)
 
 
+def profile_from_row(row: ClinicProfileRow) -> ClinicProfile:
+    return ClinicProfile(row.name, row.address, row.phone, row.time_zone, row.paper_size)
+
+
+def _check_logo(data: bytes) -> None:
+    """Refuse a logo that is not a small PNG or JPEG, or that doesn't decode (so no document fails on it later)."""
+    errors = check_logo(data)
+    if not errors:
+        from reportlab.lib.utils import ImageReader  # only when a logo is chosen (start-up cost)
+
+        try:
+            reader = ImageReader(BytesIO(data))
+            reader.getSize()
+            reader.getRGBData()  # the pixels, not just the header: a truncated file fails here
+        except Exception:  # reportlab and PIL raise many kinds of error for a broken image
+            errors = [FieldError("logo", "The logo file is damaged or not really an image; choose another.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _needs_setup(connection: Connection) -> bool:
     has_profile = connection.scalar(select(func.count()).select_from(ClinicProfileRow))
     return not has_profile or not _admins_who_can_sign_in(connection)
@@ -175,9 +223,8 @@ def _write_profile(session: Session, profile: ClinicProfile) -> list[str]:
     if row is None:
         row = ClinicProfileRow(id=1, name="", address="", phone="", time_zone="")
         session.add(row)
-    changed = [
-        name for name in ("name", "address", "phone", "time_zone") if getattr(row, name) != getattr(profile, name)
-    ]
+    names = ("name", "address", "phone", "time_zone", "paper_size")
+    changed = [name for name in names if getattr(row, name) != getattr(profile, name)]
     for name in changed:
         setattr(row, name, getattr(profile, name))
     session.flush()

@@ -41,7 +41,7 @@ class SchedulePrintService:
         self._work = work
 
     @audited(Action.PRINT)
-    def day_sheet(self, day: date, selection: Selection, *, page_size: str = "letter") -> bytes:
+    def day_sheet(self, day: date, selection: Selection, *, page_size: str | None = None) -> bytes:
         """The day's appointments for one clinician or room, for the clipboard at the desk."""
         from kapdesk.documents.day_sheet import day_sheet_pdf
 
@@ -50,10 +50,11 @@ class SchedulePrintService:
             heading = _heading(unit.connection, selection)
             appointments = _between(unit.connection, start, end, selection)
             _record(unit, Action.PRINT, f"day sheet {day.isoformat()} ({heading}): {len(appointments)} listed")
-        return day_sheet_pdf(clinic, day, heading, appointments, page_size=page_size, printed_at=self._work.clock())
+        return day_sheet_pdf(clinic, day, heading, appointments, page_size=page_size or clinic.paper_size,
+                             printed_at=self._work.clock())  # fmt: skip
 
     @audited(Action.PRINT)
-    def call_list(self, day: date, *, page_size: str = "letter") -> bytes:
+    def call_list(self, day: date, *, page_size: str | None = None) -> bytes:
         """Reminder calls for `day` (usually tomorrow): each patient once, with the numbers to ring."""
         from kapdesk.documents.call_list import call_list_pdf
 
@@ -62,7 +63,8 @@ class SchedulePrintService:
             appointments = _between(unit.connection, start, end, Selection())
             entries = call_list(_with_phones(unit.connection, appointments))
             _record(unit, Action.PRINT, f"call list {day.isoformat()}: {len(entries)} patients")
-        return call_list_pdf(clinic, day, entries, page_size=page_size, printed_at=self._work.clock())
+        return call_list_pdf(clinic, day, entries, page_size=page_size or clinic.paper_size,
+                             printed_at=self._work.clock())  # fmt: skip
 
     @audited(Action.EXPORT)
     def export_ics(
@@ -94,7 +96,7 @@ class SchedulePrintService:
         zone = ZoneInfo(read_zone_name(connection))
         start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-        return ClinicProfile(row.name, row.address, row.phone, row.time_zone), start, end
+        return ClinicProfile(row.name, row.address, row.phone, row.time_zone, row.paper_size), start, end
 
 
 def _between(connection: Connection, start: datetime, end: datetime, selection: Selection) -> list[Appointment]:

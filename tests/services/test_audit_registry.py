@@ -26,7 +26,7 @@ from kapdesk.domain.changes import Outcome
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.course_overview import CourseView
 from kapdesk.domain.courses import CourseDraft, CourseStatus
-from kapdesk.domain.document_templates import DocumentKind
+from kapdesk.domain.document_templates import DocumentKind, DocumentTemplate
 from kapdesk.domain.intake import MedicationClass
 from kapdesk.domain.notes import NoteKind, NoteRecord
 from kapdesk.domain.patient_documents import PatientDocument
@@ -207,6 +207,10 @@ def _with_document(
     return prepare
 
 
+def _aftercare(clinic: Clinic) -> DocumentTemplate:
+    return next(t for t in clinic.document_templates.templates() if t.code == "aftercare")
+
+
 def _prepare_status(clinic: Clinic) -> Prepared:
     view = clinic.courses.create(_course_draft(clinic)).value
     return lambda: clinic.courses.set_status(view.course.id, view.course.version, CourseStatus.DISCONTINUED, "moved")
@@ -260,6 +264,17 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
         )
     ),
     "ClinicAdminService.change_settings": lambda c: lambda: c.admin.change_settings({"auto_lock_minutes": "15"}),
+    "ClinicAdminService.set_logo": lambda c: lambda: c.admin.set_logo(tiny_png()),
+    "DocumentTemplateService.add": lambda c: lambda: c.document_templates.add("aftercare-es", _aftercare(c).spec),
+    "DocumentTemplateService.save": lambda c: (
+        lambda t: lambda: c.document_templates.save(t.id, t.row_version, replace(t.spec, title="Aftercare"))
+    )(_aftercare(c)),
+    "DocumentTemplateService.activate": lambda c: (
+        lambda d: lambda: c.document_templates.activate(d.id, d.row_version)
+    )(c.document_templates.add("aftercare-short", _aftercare(c).spec).value),
+    "DocumentTemplateService.retire": lambda c: (lambda t: lambda: c.document_templates.retire(t.id, t.row_version))(
+        _aftercare(c)
+    ),
     "AuditService.events": lambda c: lambda: c.audit.events(AuditQuery()),
     "AuditService.export_csv": lambda c: (
         lambda: c.audit.export_csv(AuditQuery(), Path(tempfile.mkdtemp()) / "trail.csv")

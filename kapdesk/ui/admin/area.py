@@ -12,6 +12,7 @@ from kapdesk.domain.access import Actor
 from kapdesk.domain.permissions import Permission
 from kapdesk.ui.admin.audit_screen import AuditTrailScreen
 from kapdesk.ui.admin.clinic_screen import ClinicScreen
+from kapdesk.ui.admin.document_templates import DocumentTemplatesPage
 from kapdesk.ui.admin.protocols import ProtocolsPage
 from kapdesk.ui.admin.schedule_setup import ScheduleSetupPage
 from kapdesk.ui.admin.staff_screen import StaffScreen
@@ -31,11 +32,13 @@ class AdminArea(QTabWidget):
         self.audit = AuditTrailScreen(clinic.audit, clinic.users, settings)
         self.schedule_setup = ScheduleSetupPage(clinic.schedule_setup, bus, settings)
         self.protocols = ProtocolsPage(clinic.protocols, bus, settings)
+        self.document_templates = DocumentTemplatesPage(clinic.document_templates, bus, settings)
         self.addTab(self.audit, "Audit trail")
         self.addTab(self.staff, "Staff accounts")
         self.addTab(self.clinic_screen, "Clinic && settings")
         self.addTab(self.schedule_setup, "Schedule set-up")
         self.addTab(self.protocols, "Protocols")
+        self.addTab(self.document_templates, "Document templates")
         self.setDocumentMode(True)
 
         self.audit_action = QAction("Audit &trail", self)
@@ -54,6 +57,7 @@ class AdminArea(QTabWidget):
         # Staff and time zone changes show up in the trail's filters and times the next time it is listed.
         self.clinic_screen.saved.connect(self.staff.refresh)
         self.clinic_screen.saved.connect(self.schedule_setup.invalidate)  # the time zone hours are shown in
+        self.clinic_screen.saved.connect(self.document_templates.refresh_preview)  # letterhead, paper size
         self.staff.listed.connect(self.audit.filters.set_users)
 
     # -- sessions (MainWindow calls these when someone signs in or out) -----------------------------
@@ -62,6 +66,7 @@ class AdminArea(QTabWidget):
         """Each tab reads afresh for the new user: the one in view now, the others when opened."""
         self.setTabVisible(self.indexOf(self.schedule_setup), actor.may(Permission.SET_UP_SCHEDULE))
         self.setTabVisible(self.indexOf(self.protocols), actor.may(Permission.MANAGE_PROTOCOLS))
+        self.setTabVisible(self.indexOf(self.document_templates), actor.may(Permission.MANAGE_DOCUMENT_TEMPLATES))
         for screen in self.screens:
             screen.invalidate()
 
@@ -70,8 +75,10 @@ class AdminArea(QTabWidget):
             screen.forget()
 
     @property
-    def screens(self) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen, ScheduleSetupPage, ProtocolsPage]:
-        return self.audit, self.staff, self.clinic_screen, self.schedule_setup, self.protocols
+    def screens(
+        self,
+    ) -> tuple[AuditTrailScreen, StaffScreen, ClinicScreen, ScheduleSetupPage, ProtocolsPage, DocumentTemplatesPage]:
+        return self.audit, self.staff, self.clinic_screen, self.schedule_setup, self.protocols, self.document_templates
 
     def show_tab(self, page: QWidget) -> None:
         self.setCurrentWidget(page)

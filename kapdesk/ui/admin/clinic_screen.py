@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
+    QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -15,12 +19,19 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from kapdesk.domain.clinic_profile import PROFILE_MAX_LENGTHS, ClinicProfile, time_zone_names, validate_profile
+from kapdesk.domain.clinic_profile import (
+    PAPER_SIZES,
+    PROFILE_MAX_LENGTHS,
+    ClinicProfile,
+    time_zone_names,
+    validate_profile,
+)
 from kapdesk.domain.contacts import format_phone
 from kapdesk.domain.errors import FieldError, KapdeskError, ValidationFailed
 from kapdesk.domain.settings import SETTINGS, IntSetting, parse_settings
@@ -29,6 +40,7 @@ from kapdesk.ui.admin.fields import MessageSlot, OutlinedSlot, clear_field_error
 from kapdesk.ui.widgets.validated_form import add_row
 
 TYPING_ROOM = 9999  # how far past its limits a value may be typed, so a wrong one is explained, not swallowed
+LOGO_SHOWN = (160, 48)  # the thumbnail's box, about as the letterhead prints it
 
 
 class SettingSpinBox(QSpinBox):
@@ -80,6 +92,24 @@ class ClinicScreen(QWidget):
         self.time_zone.setCompleter(completer)
         for widget, field in ((self.name, "name"), (self.phone, "phone")):
             widget.setMaxLength(PROFILE_MAX_LENGTHS[field])
+        self.paper_size = QComboBox()
+        for key, label in PAPER_SIZES.items():
+            self.paper_size.addItem(label, key)
+        self.logo = QLabel()
+        self.logo.setFixedSize(*LOGO_SHOWN)
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setFrameShape(QFrame.Shape.StyledPanel)
+        self.logo.setAccessibleName("Logo")
+        self.choose_logo_button = QPushButton("C&hoose…")
+        self.choose_logo_button.setToolTip("A PNG or JPEG of at most 1 MB; saved as soon as it is chosen.")
+        self.remove_logo_button = QPushButton("Re&move")
+        logo_row = QWidget()
+        logo_line = QHBoxLayout(logo_row)
+        logo_line.setContentsMargins(0, 0, 0, 0)
+        logo_line.addWidget(self.logo)
+        logo_line.addWidget(self.choose_logo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        logo_line.addWidget(self.remove_logo_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        logo_line.addStretch(1)
 
         profile_box = QGroupBox("Clinic profile")
         profile_form = QFormLayout(profile_box)
@@ -88,10 +118,13 @@ class ClinicScreen(QWidget):
             ("address", "Address", self.address, False),
             ("phone", "Phone", self.phone, False),
             ("time_zone", "Time zone", self.time_zone, True),
+            ("paper_size", "Paper size", self.paper_size, True),
         ):
             widget.setAccessibleName(caption)
             self.slots[field] = MessageSlot(widget, caption)
             add_row(profile_form, caption, self.slots[field], required)
+        self.slots["logo"] = MessageSlot(logo_row, "Logo", self.logo)
+        add_row(profile_form, "Logo", self.slots["logo"])
 
         settings_box = QGroupBox("Settings")
         settings_form = QFormLayout(settings_box)
@@ -128,12 +161,22 @@ class ClinicScreen(QWidget):
         column.addWidget(settings_box)
         column.addLayout(buttons)
         column.addStretch(1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(column, 3)
-        layout.addStretch(1)  # a form this short reads badly stretched across a wide window
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.addLayout(column, 3)
+        row.addStretch(1)  # a form this narrow reads badly stretched across a wide window
+        scroll = QScrollArea()  # the settings outgrow a small screen
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
+        self.choose_logo_button.clicked.connect(self.choose_logo)
+        self.remove_logo_button.clicked.connect(lambda: self.set_logo(None))
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)  # fmt: skip
         self._stale = True  # read when first shown, once someone is signed in
@@ -158,6 +201,7 @@ class ClinicScreen(QWidget):
         try:
             profile = self._admin.profile()
             values = self._admin.settings().values
+            logo = self._admin.logo()
         except KapdeskError as error:
             QMessageBox.warning(self, error.title, str(error))
             return
@@ -167,6 +211,8 @@ class ClinicScreen(QWidget):
         self.address.setPlainText(self._profile.address)
         self.phone.setText(format_phone(self._profile.phone))
         self.time_zone.setCurrentText(self._profile.time_zone)
+        self.paper_size.setCurrentIndex(max(self.paper_size.findData(self._profile.paper_size), 0))
+        self._show_logo(logo)
         for key, spin in self.spins.items():
             spin.setValue(self._values[key])
         clear_field_errors(self.slots, self.form_error)
@@ -175,7 +221,11 @@ class ClinicScreen(QWidget):
 
     def _typed_profile(self) -> ClinicProfile:
         return ClinicProfile(
-            self.name.text(), self.address.toPlainText(), self.phone.text(), self.time_zone.currentText()
+            self.name.text(),
+            self.address.toPlainText(),
+            self.phone.text(),
+            self.time_zone.currentText(),
+            self.paper_size.currentData(),
         )
 
     def save(self) -> None:
@@ -208,6 +258,43 @@ class ClinicScreen(QWidget):
         self.status.setStyleSheet("color: #1b5e20;")
         self.status.setText("Saved.")
         self.saved.emit()
+
+    # -- the logo (saved as soon as it is chosen or removed) ------------------------------------------------
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the clinic's logo", "", "Images (*.png *.jpg *.jpeg)")
+        if not path:
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            self._refused([FieldError("logo", f"kapdesk couldn't read that file ({error.strerror}).")])
+            return
+        self.set_logo(data)
+
+    def set_logo(self, data: bytes | None) -> None:
+        try:
+            saved = self._admin.set_logo(data).value
+        except ValidationFailed as invalid:
+            self._refused(invalid.errors)
+            return
+        except KapdeskError as error:
+            self._refused([FieldError("logo", str(error))])
+            return
+        self._show_logo(saved)
+        clear_field_errors(self.slots, self.form_error)
+        self.status.setStyleSheet("color: #1b5e20;")
+        self.status.setText("Logo saved." if saved else "Logo removed.")
+        self.saved.emit()
+
+    def _show_logo(self, data: bytes | None) -> None:
+        picture = QPixmap()
+        if data and picture.loadFromData(data):
+            self.logo.setPixmap(picture.scaled(*LOGO_SHOWN, Qt.AspectRatioMode.KeepAspectRatio,
+                                               Qt.TransformationMode.SmoothTransformation))  # fmt: skip
+        else:
+            self.logo.setText("No logo")
+        self.remove_logo_button.setEnabled(bool(data))
 
     def _refused(self, errors: list[FieldError]) -> None:
         show_field_errors(self.slots, errors, self.form_error)
