@@ -150,7 +150,9 @@ def run(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice) -> in
         return handlers[args.command](args, paths, choice)
     except ValidationFailed as error:
         for problem in error.errors:
-            print(f"kapdesk: {problem.field.replace('_', ' ')} {problem.message}", file=sys.stderr)
+            # "name is required" reads with its field; a whole sentence ("No escort is recorded…") stands alone.
+            field = "" if problem.message[:1].isupper() else f"{problem.field.replace('_', ' ')} "
+            print(f"kapdesk: {field}{problem.message}", file=sys.stderr)
         return EXIT_FAILED
     except KapdeskError as error:
         print(f"kapdesk: {error.message}", file=sys.stderr)
@@ -296,18 +298,24 @@ def _document(args: argparse.Namespace, paths: AppPaths, choice: DatabaseChoice)
     from kapdesk.domain.document_templates import DocumentKind
 
     chart = args.patient.strip().upper()
+    try:  # the file first: a document kept on the record must also reach the printer
+        out = args.output.open("xb" if not args.output.exists() else "r+b")
+    except OSError as error:
+        raise CommandError(f"can't write {args.output}: {error.strerror}") from error
     clinic = _open(paths, choice)
+    made = None
     try:
         found = [p for p in clinic.patients.search(chart, include_archived=True) if p.chart_number == chart]
         if not found:
             raise CommandError(f"no patient has the chart number {chart}")
         made = clinic.documents.make(found[0].id, DocumentKind(args.kind)).value
+        out.truncate(0)
+        out.write(made.pdf)
     finally:
+        out.close()
         clinic.close()
-    try:
-        args.output.write_bytes(made.pdf)
-    except OSError as error:
-        raise CommandError(f"can't write {args.output}: {error.strerror}") from error
+        if made is None and args.output.stat().st_size == 0:
+            args.output.unlink()
     kept = made.document
     print(f"Wrote {kept.title} for {chart} ({kept.template_code} v{kept.template_version}) to {args.output}.")
     return 0

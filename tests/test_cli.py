@@ -227,6 +227,16 @@ def test_document_prints_a_patients_consent_for_their_course_route(tmp_path: Pat
             "SELECT chart_number FROM patients WHERE archived_at IS NULL AND id NOT IN "
             "(SELECT patient_id FROM courses) ORDER BY id LIMIT 1"
         ).fetchone()[0]
+
+    def stored() -> int:
+        with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:
+            return db.execute("SELECT count(*) FROM patient_documents").fetchone()[0]
+
+    before = stored()
+    nowhere = tmp_path / "missing" / "consent.pdf"
+    refused = kapdesk("--data-dir", str(tmp_path), "document", "consent", "--patient", chart, "-o", str(nowhere))
+    assert refused.returncode == 1 and "can't write" in refused.stderr
+    assert stored() == before  # nothing kept on the record that never reached a file
     out = tmp_path / "consent.pdf"
     made = kapdesk("--data-dir", str(tmp_path), "document", "consent", "--patient", chart.lower(), "-o", str(out))
     assert made.returncode == 0, made.stderr
@@ -235,10 +245,11 @@ def test_document_prints_a_patients_consent_for_their_course_route(tmp_path: Pat
 
     pages = pdf_pages(out.read_bytes())
     assert all(f"{first} {last}" in page for page in pages) and f"Page {len(pages)} of {len(pages)}" in pages[-1]
-    with sqlite3.connect(tmp_path / "kapdesk.sqlite3") as db:  # kept on the record, as if made from the chart
-        assert db.execute("SELECT count(*) FROM patient_documents WHERE kind = 'consent'").fetchone()[0] >= 1
+    assert stored() == before + 1  # kept on the record, as if made from the chart
 
     none = kapdesk("--data-dir", str(tmp_path), "document", "consent", "--patient", without, "-o", str(out))
     assert none.returncode == 1 and "no open treatment course" in none.stderr
+    assert "course kapdesk" not in none.stderr  # the sentence, not a field name glued to it
+    assert not out.exists() or out.stat().st_size > 0
     ghost = kapdesk("--data-dir", str(tmp_path), "document", "aftercare", "--patient", "KD-999999", "-o", str(out))
     assert ghost.returncode == 1 and "no patient has the chart number KD-999999" in ghost.stderr

@@ -21,7 +21,7 @@ from kapdesk.domain.errors import FieldError
 
 TITLE_MAX = 120
 BODY_MAX = 60_000
-LANGUAGES = {"en": "English", "es": "Spanish"}
+LANGUAGES = {"en": "English"}  # documents are made in English until a patient can choose their language
 
 
 class DocumentKind(StrEnum):
@@ -220,6 +220,22 @@ def used_placeholders(text: str) -> list[str]:
     return list(found)
 
 
+def placeholder_problems(text: str) -> list[str]:
+    """Unknown placeholders and stray braces in one line of text, in words."""
+    problems = []
+    for match in _PLACEHOLDER.finditer(text):
+        token, name = match.group(0), match.group(1)
+        if token in ("{{", "}}"):
+            continue
+        if name is None:
+            problems.append(f"a lone “{token}”: write {{{{ or }}}} to print a brace.")
+        elif name.strip() not in PLACEHOLDERS:
+            guess = get_close_matches(name.strip(), PLACEHOLDERS, n=1)
+            hint = f" Did you mean {{{guess[0]}}}?" if guess else ""
+            problems.append(f"{{{name}}} is not a placeholder kapdesk knows.{hint}")
+    return problems
+
+
 def check_body(body: str) -> list[FieldError]:
     """What stops a body from being used, each with its line: unknown placeholders, stray braces, no text."""
     errors: list[str] = []
@@ -228,16 +244,7 @@ def check_body(body: str) -> list[FieldError]:
     if len(body) > BODY_MAX:
         return [FieldError("body", f"Keep the text under {BODY_MAX:,} characters.")]
     for number, line in enumerate(body.splitlines(), start=1):
-        for match in _PLACEHOLDER.finditer(line):
-            token, name = match.group(0), match.group(1)
-            if token in ("{{", "}}"):
-                continue
-            if name is None:
-                errors.append(f"Line {number}: a lone “{token}”; write {{{{ or }}}} for a brace.")
-            elif name.strip() not in PLACEHOLDERS:
-                guess = get_close_matches(name.strip(), PLACEHOLDERS, n=1)
-                hint = f" Did you mean {{{guess[0]}}}?" if guess else ""
-                errors.append(f"Line {number}: {{{name}}} is not a placeholder kapdesk knows.{hint}")
+        errors += [f"Line {number}: {problem}" for problem in placeholder_problems(line)]
     if not any(isinstance(b, Heading) for b in parse(body)):
         errors.append("Start the document with a heading line (# Title).")
     return [FieldError("body", message) for message in errors]
@@ -249,6 +256,10 @@ def check_spec(spec: TemplateSpec) -> list[FieldError]:
         errors.append(FieldError("title", "Give the template a title."))
     elif len(spec.title) > TITLE_MAX:
         errors.append(FieldError("title", f"Keep the title under {TITLE_MAX} characters."))
+    else:
+        errors += [
+            FieldError("title", problem[:1].upper() + problem[1:]) for problem in placeholder_problems(spec.title)
+        ]
     if not spec.routes:
         errors.append(FieldError("routes", "Tick at least one route this text is for."))
     if spec.language not in LANGUAGES:
@@ -267,11 +278,14 @@ def fill(text: str, values: Mapping[str, str]) -> tuple[str, list[FieldError]]:
             return "{"
         if token == "}}":
             return "}"
-        key = (name or token).strip()
+        if name is None:  # a lone brace: the template is broken, not the record
+            errors.setdefault(token, FieldError("template", f"The template has a lone “{token}”; an admin fixes it."))
+            return token
+        key = name.strip()
         value = values.get(key, "").strip()
         if not value:
             known = PLACEHOLDERS.get(key)
-            message = known.missing if known else f"{{{key}}} is not a placeholder kapdesk knows."
+            message = known.missing if known else f"The template uses {{{key}}}, which kapdesk doesn't know."
             errors.setdefault(key, FieldError(key, message))
         return value
 

@@ -110,10 +110,8 @@ def make_pdf(
 ) -> Made:
     """`e_signature`: a patient_document.ESignature to print into the patient's signature block."""
     if course is None and kind is not DocumentKind.AFTERCARE:
-        raise ValidationFailed(
-            [FieldError("course", f"{kind.label} are written for a course's route, and this patient has no open "
-                        "treatment course. Start one on the Courses tab first.")]
-        )  # fmt: skip
+        why = f"This patient has no open treatment course, and the {kind.label.lower()} follows a course's route."
+        raise ValidationFailed([FieldError("course", f"{why} Start one on the Courses tab first.")])
     route = course.route if course is not None else None
     template = active_template(connection, kind, route, LANGUAGE)
     if template is None:

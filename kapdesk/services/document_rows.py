@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Connection, Row, select
 from sqlalchemy.orm import aliased
 
@@ -98,14 +100,23 @@ def document_from_row(row: Row) -> PatientDocument:  # type: ignore[type-arg]
     )
 
 
-def consented_routes(connection: Connection, patient_id: int) -> set[Route]:
-    """The routes the patient has a signed consent for that is not revoked."""
-    rows = connection.execute(
-        select(_D.c.route).where(
-            _D.c.patient_id == patient_id,
+def consented(connection: Connection, patient_ids: Iterable[int]) -> set[tuple[int, Route]]:
+    """(patient, route) pairs with a valid consent: the newest consent signed for the route is not revoked. (Revoking
+    withdraws every consent for the route at once; this rule holds even if an older one somehow stayed valid.)"""
+    newest: dict[tuple[int, str], bool] = {}
+    for patient_id, route, revoked_on in connection.execute(
+        select(_D.c.patient_id, _D.c.route, _D.c.revoked_on)
+        .where(
+            _D.c.patient_id.in_(set(patient_ids)),
             _D.c.kind == DocumentKind.CONSENT.value,
             _D.c.signed_at.is_not(None),
-            _D.c.revoked_on.is_(None),
+            _D.c.route.is_not(None),
         )
-    ).scalars()
-    return {Route(r) for r in rows if r}
+        .order_by(_D.c.signed_at, _D.c.id)
+    ):
+        newest[(patient_id, route)] = revoked_on is None
+    return {(patient_id, Route(route)) for (patient_id, route), valid in newest.items() if valid}
+
+
+def consented_routes(connection: Connection, patient_id: int) -> set[Route]:
+    return {route for _, route in consented(connection, [patient_id])}

@@ -152,7 +152,8 @@ class DocumentService:
     def revoke(
         self, document_id: int, expected_version: int, revoked_on: date | None, reason: str
     ) -> Outcome[PatientDocument]:
-        """The patient withdrew a signed consent: no dosing by its route is checked in until a new one is signed."""
+        """The patient withdrew their consent to this route: this consent and any other still valid for the route
+        are revoked together, and no dosing by the route is checked in until a new one is signed."""
         with self._work.unit(Permission.PRINT_DOCUMENTS) as unit:
             row, document = self._load(unit, document_id, expected_version)
             zone = ZoneInfo(read_zone_name(unit.connection))
@@ -160,9 +161,21 @@ class DocumentService:
             errors = check_revocation(document, revoked_on, reason, signed_on=signed_on, today=self._work.today())
             if errors:
                 raise ValidationFailed(errors)
-            row.revoked_on, row.revoke_reason, row.revoked_by = revoked_on, reason.strip(), unit.actor.user_id
+            also = unit.session.scalars(
+                select(PatientDocumentRow).where(
+                    PatientDocumentRow.patient_id == row.patient_id,
+                    PatientDocumentRow.kind == DocumentKind.CONSENT.value,
+                    PatientDocumentRow.route == row.route,
+                    PatientDocumentRow.signed_at.is_not(None),
+                    PatientDocumentRow.revoked_on.is_(None),
+                    PatientDocumentRow.id != row.id,
+                )
+            ).all()
+            for each in (row, *also):
+                each.revoked_on, each.revoke_reason, each.revoked_by = revoked_on, reason.strip(), unit.actor.user_id
             self._flush(unit, document)
-            unit.record(_entry(Action.UPDATE, row.patient_id, str(row.id), "consent revoked"))
+            extra = f", with {len(also)} earlier consent(s) for the route" if also else ""
+            unit.record(_entry(Action.UPDATE, row.patient_id, str(row.id), f"consent revoked{extra}"))
             updated = read_document(unit.connection, document_id)
         return Outcome(updated, Changes(documents=frozenset({row.patient_id})))
 

@@ -17,9 +17,9 @@ from kapdesk.db.base import UTCDateTime
 from kapdesk.db.models import AppointmentRow, AppointmentTypeRow, CourseRow, PatientDocumentRow
 from kapdesk.domain.appointments import Appointment, AppointmentKind, Route, Status
 from kapdesk.domain.courses import CourseStatus
-from kapdesk.domain.document_templates import DocumentKind
 from kapdesk.domain.readiness import Need, Readiness, Requirement, State, ready
 from kapdesk.domain.screening import Result, Standing, Verdict
+from kapdesk.services.document_rows import consented
 from kapdesk.services.schedule_setup import read_zone_name
 from kapdesk.services.screening_rows import verdicts
 
@@ -85,21 +85,11 @@ def preparation_done(connection: Connection, appointments: Sequence[Appointment]
 
 
 def consent_signed(connection: Connection, appointments: Sequence[Appointment]) -> dict[int, Requirement]:
-    """Met when the patient has a signed consent for the session's route that they have not revoked."""
-    signed = {
-        (patient_id, route)
-        for patient_id, route in connection.execute(
-            select(_D.c.patient_id, _D.c.route).where(
-                _D.c.patient_id.in_({a.patient_id for a in appointments}),
-                _D.c.kind == DocumentKind.CONSENT.value,
-                _D.c.signed_at.is_not(None),
-                _D.c.revoked_on.is_(None),
-            )
-        )
-    }
+    """Met when the patient's consent for the session's route is signed and not revoked."""
+    valid = consented(connection, {a.patient_id for a in appointments})
     found = {}
     for a in appointments:
-        met = a.route is not None and (a.patient_id, a.route.value) in signed
+        met = a.route is not None and (a.patient_id, a.route) in valid
         detail = "" if met else f"none signed for {a.route.label if a.route else 'this route'}, or it was revoked"
         found[a.id] = Requirement(Need.CONSENT, State.MET if met else State.MISSING, detail, enforced=True)
     return found

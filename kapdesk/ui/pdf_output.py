@@ -52,6 +52,7 @@ def print_pdfs(parent: QWidget, documents: list[bytes]) -> bool:
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setResolution(PRINT_DPI)  # the printer's own 1200 dpi would take seconds and hundreds of MB a page
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return False

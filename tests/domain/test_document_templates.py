@@ -96,8 +96,8 @@ CHECKED = [
         "Line 3: {patient.fullname} is not a placeholder kapdesk knows. Did you mean {patient.full_name}?",
     ),
     ("# T\nWe open at {opening}", "Line 2: {opening} is not a placeholder kapdesk knows."),
-    ("# T\nFees { see desk", "Line 2: a lone “{”; write {{ or }} for a brace."),
-    ("# T\nsmile :}", "Line 2: a lone “}”; write {{ or }} for a brace."),
+    ("# T\nFees { see desk", "Line 2: a lone “{”: write {{ or }} to print a brace."),
+    ("# T\nsmile :}", "Line 2: a lone “}”: write {{ or }} to print a brace."),
     ("Just a paragraph for {patient.full_name}", "Start the document with a heading line (# Title)."),
     ("  \n", "Write the document's text."),
 ]
@@ -117,6 +117,19 @@ def test_check_spec_asks_for_a_title_a_route_and_a_language() -> None:
     spec = TemplateSpec(DocumentKind.CONSENT, " ", frozenset(), "xx", "# T")
     assert {e.field for e in check_spec(spec)} == {"title", "routes", "language"}
     assert check_spec(replace(spec, title="Consent", routes=frozenset({Route.IM}), language="en")) == []
+
+
+def test_a_title_is_checked_for_placeholders_like_the_text() -> None:
+    spec = TemplateSpec(
+        DocumentKind.AFTERCARE, "After your session, {patient.fullname} {", frozenset({Route.IV}), "en", "# T"
+    )
+    assert check_spec(spec) == [
+        FieldError("title", "{patient.fullname} is not a placeholder kapdesk knows. Did you mean {patient.full_name}?"),
+        FieldError("title", "A lone “{”: write {{ or }} to print a brace."),
+    ]
+    assert check_spec(replace(spec, title="After your session, {patient.first_name}")) == []
+    # Should a broken title ever be stored, making the document names the template, not the patient's record.
+    assert fill("Hello {", {})[1] == [FieldError("template", "The template has a lone “{”; an admin fixes it.")]
 
 
 # -- filling -------------------------------------------------------------------------------------------------

@@ -244,3 +244,15 @@ def test_preparation_for_a_named_dosing_appointment_describes_that_session(clini
     other = clinic.booking.book(draft(cw.world, local(MONDAY, 13), patient=UNESCORTED)).value[0]
     with pytest.raises(ValidationFailed, match="not this patient's"):
         clinic.documents.make(cw.patient(ESCORTED), DocumentKind.PREPARATION, appointment_id=other.id)
+
+
+def test_revoking_withdraws_every_consent_for_the_route(clinic: Clinic, cw: CourseWorld) -> None:
+    new_course(clinic, cw)
+    older = sign(clinic, cw.patient(ESCORTED)).document
+    newer = sign(clinic, cw.patient(ESCORTED)).document
+    clinic.documents.revoke(newer.id, newer.version, TODAY, "Wants to stop")
+    assert consented_routes_of(clinic, cw.patient(ESCORTED)) == set()
+    states = {d.id: d.state for d in clinic.documents.for_patient(cw.patient(ESCORTED))}
+    assert states == {older.id: DocumentState.REVOKED, newer.id: DocumentState.REVOKED}
+    sign(clinic, cw.patient(ESCORTED))  # a new consent after the withdrawal counts again
+    assert consented_routes_of(clinic, cw.patient(ESCORTED)) == {Route.IV}

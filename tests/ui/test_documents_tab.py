@@ -292,6 +292,7 @@ def test_a_document_changed_since_it_was_made_opens_under_the_fingerprint_warnin
     assert preview is not None and preview.isVisible()
     assert preview.warning.isVisible() and preview.warning.text() == TAMPERED
     assert preview.loaded  # still shown, under the warning
+    assert not preview.print_button.isEnabled() and not preview.save_button.isEnabled()  # never handed on
 
 
 def test_a_corrupt_stored_pdf_gets_a_message_never_a_blank_view(

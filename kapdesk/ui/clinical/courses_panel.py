@@ -172,7 +172,8 @@ class CoursesPanel(RecordPanel):
         return f"Goals or intentions typed for {' and '.join(typed)}" if typed else ""
 
     def cares(self, changes: Changes) -> bool:
-        return self.patient_id in changes.clinical or bool(changes.appointments & self._appointments)
+        mine = changes.clinical | changes.documents  # a consent signed or revoked changes the warnings
+        return self.patient_id in mine or bool(changes.appointments & self._appointments)
 
     # -- actions -------------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from kapdesk.ui.widgets.message_styles import ERROR_BOX
 
 TAMPERED = (
     "This document has changed since it was made: its fingerprint (SHA-256) no longer matches. "
-    "Don't rely on it; tell the clinic admin."
+    "It can't be printed or saved from here; tell the clinic admin."
 )
 DAMAGED = (
     "The stored PDF is damaged and can't be shown. Nothing on screen or on paper can stand in for it: "
@@ -78,9 +78,10 @@ class PdfPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_document)
         self.close_button.clicked.connect(self.reject)
-        self.print_button.setEnabled(self.loaded)
-        self.save_button.setEnabled(self.loaded)
-        self.print_button.setDefault(self.loaded)
+        # A document whose bytes no longer match what was made is shown, never handed on as if it were the record.
+        self.print_button.setEnabled(self.loaded and intact)
+        self.save_button.setEnabled(self.loaded and intact)
+        self.print_button.setDefault(self.loaded and intact)
         buttons = QHBoxLayout()
         buttons.addWidget(self.page_label, 1)
         for button in (self.print_button, self.save_button, self.close_button):

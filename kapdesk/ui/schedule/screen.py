@@ -258,7 +258,7 @@ class ScheduleScreen(QWidget):
     def _changed(self, changes: Changes) -> None:
         if changes.schedule_setup and self._actor is not None:
             self._load_resources()
-        if changes.appointments or changes.schedule_setup or changes.patients:
+        if changes.appointments or changes.schedule_setup or changes.patients or changes.documents:
             self._reload_when_seen()
 
     def refresh_from_elsewhere(self, _ids: object = None) -> None:

@@ -118,7 +118,7 @@ def _seed_templates() -> None:
 
 # A document's bytes, hash, template and patient never change; its signature, once recorded, never changes; a
 # revocation is final; nothing is deleted. Only the signing and revoking columns may be filled in, once.
-_FROZEN = ("pdf", "sha256", "template_id", "patient_id", "kind", "route", "course_id", "made_at", "made_by")
+_FROZEN = ("pdf", "sha256", "template_id", "patient_id", "kind", "route", "course_id", "title", "made_at", "made_by")
 _SIGNED = ("signed_at", "signed_method", "signer_name", "witness_name", "signed_recorded_by")
 _REVOKED = ("revoked_on", "revoke_reason", "revoked_by")
 
