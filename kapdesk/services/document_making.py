@@ -16,7 +16,7 @@ from kapdesk.domain.appointments import AppointmentKind
 from kapdesk.domain.clinic_profile import ClinicProfile
 from kapdesk.domain.courses import CourseStatus, SessionState
 from kapdesk.domain.dates import long_date, plain_date
-from kapdesk.domain.document_templates import DocumentKind, DocumentTemplate, fill, fill_blocks, parse
+from kapdesk.domain.document_templates import Block, DocumentKind, DocumentTemplate, fill, fill_blocks, parse
 from kapdesk.domain.document_values import CourseFacts, document_values
 from kapdesk.domain.errors import FieldError, NotFound, ValidationFailed
 from kapdesk.domain.patients import PatientRecord
@@ -98,17 +98,26 @@ def course_facts(
     )
 
 
-def make_pdf(
+@dataclass(frozen=True)
+class Prepared:
+    """A document filled and ready to lay out: everything but the PDF."""
+
+    template: DocumentTemplate
+    title: str
+    blocks: tuple[Block, ...]
+    course: CourseFacts | None
+    head: Letterhead
+
+
+def prepare(
     connection: Connection,
     patient: PatientRecord,
     kind: DocumentKind,
     course: CourseFacts | None,
     *,
     today: date,
-    now: datetime,
-    e_signature: object | None = None,
-) -> Made:
-    """`e_signature`: a patient_document.ESignature to print into the patient's signature block."""
+) -> Prepared:
+    """The active template for the course's route, filled; every fact the record lacks refuses it, named."""
     if course is None and kind is not DocumentKind.AFTERCARE:
         why = f"This patient has no open treatment course, and the {kind.label.lower()} follows a course's route."
         raise ValidationFailed([FieldError("course", f"{why} Start one on the Courses tab first.")])
@@ -127,21 +136,37 @@ def make_pdf(
     errors += [e for e in title_errors if e.field not in {f.field for f in errors}]
     if errors:
         raise ValidationFailed(errors)
+    return Prepared(template, title, blocks, course, head)
+
+
+def make_pdf(
+    connection: Connection,
+    patient: PatientRecord,
+    kind: DocumentKind,
+    course: CourseFacts | None,
+    *,
+    today: date,
+    now: datetime,
+    e_signature: object | None = None,
+) -> Made:
+    """`e_signature`: a patient_document.ESignature to print into the patient's signature block."""
+    ready = prepare(connection, patient, kind, course, today=today)
     from kapdesk.documents.patient_document import DocumentPage, document_pdf
 
+    template, head = ready.template, ready.head
     stamp = now.astimezone(ZoneInfo(head.clinic.time_zone))
     page = DocumentPage(
         clinic=head.clinic,
         logo=head.logo,
-        title=title,
-        blocks=blocks,
+        title=ready.title,
+        blocks=ready.blocks,
         patient_line=patient_line(patient),
         reference=f"{template.code} v{template.version} · made {long_date(stamp.date())} {stamp:%H:%M %Z}",
         signatures=SIGNATURE_ROLES if kind.signed else (),
         e_signature=e_signature,  # type: ignore[arg-type]
         page_size=head.paper_size,
     )
-    return Made(document_pdf(page), title, template, course)
+    return Made(document_pdf(page), ready.title, template, course)
 
 
 def patient_line(patient: PatientRecord) -> str:

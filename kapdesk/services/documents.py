@@ -9,6 +9,7 @@ document re-checks its hash. Audit events name the document and its kind, never 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,11 +31,23 @@ from kapdesk.domain.patient_documents import (
 )
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.audit_trail import Entry
-from kapdesk.services.document_making import Made, course_facts, make_pdf
+from kapdesk.services.document_making import Made, course_facts, make_pdf, prepare
 from kapdesk.services.document_rows import read_document, read_documents, read_pdf
 from kapdesk.services.patients import patient_record
 from kapdesk.services.schedule_setup import read_zone_name
 from kapdesk.services.work import Unit, Work, audited
+
+
+@dataclass(frozen=True)
+class Ready:
+    title: str
+    template_id: int
+    template_code: str
+    template_version: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.template_code} v{self.template_version})"
 
 
 class DocumentService:
@@ -66,6 +79,18 @@ class DocumentService:
             unit.record(_entry(Action.VIEW, document.patient_id, str(document_id), summary))
         return opened
 
+    @audited(Action.VIEW)
+    def ready(self, patient_id: int, kind: DocumentKind, *, course_id: int | None = None) -> Ready:
+        """What would be made now (its title and template version), or the same refusal `make` would give: asked
+        before a patient signs on screen, so nobody signs for a document that can't be made."""
+        with self._work.unit(Permission.PRINT_DOCUMENTS) as unit:
+            patient = _patient(unit, patient_id)
+            course = course_facts(unit.connection, patient_id, course_id, self._work.clock())
+            found = prepare(unit.connection, patient, kind, course, today=self._work.today())
+            unit.record(_entry(Action.VIEW, patient_id, "", f"checked a {kind.value} can be made"))
+        template = found.template
+        return Ready(found.title, template.id, template.code, template.version)
+
     # -- making ----------------------------------------------------------------------------------------
 
     @audited(Action.PRINT)
@@ -96,8 +121,11 @@ class DocumentService:
         agreed: bool,
         witness: str,
         course_id: int | None = None,
+        template_id: int | None = None,
     ) -> Outcome[OpenedDocument]:
-        """A consent for the course's route, made with the patient's on-screen signature in it and kept signed."""
+        """A consent for the course's route, made with the patient's on-screen signature in it and kept signed.
+        `template_id`: the version the patient was shown (from `ready`); if the active one changed since, nothing is
+        signed."""
         errors = check_electronic_signature(typed_name, agreed, signature_png, witness)
         if errors:
             raise ValidationFailed(errors)
@@ -108,6 +136,14 @@ class DocumentService:
             now = self._work.clock()
             course = course_facts(unit.connection, patient_id, course_id, now)
             signature = ESignature(signature_png, typed_name.strip(), now)
+            if template_id is not None:
+                current = prepare(unit.connection, patient, DocumentKind.CONSENT, course, today=self._work.today())
+                if current.template.id != template_id:
+                    raise ValidationFailed(
+                        [FieldError("template", f"The consent text changed while the patient was signing (now "
+                                    f"version {current.template.version}). Nothing was signed: go through the new "
+                                    "text with the patient.")]
+                    )  # fmt: skip
             made = make_pdf(
                 unit.connection, patient, DocumentKind.CONSENT, course, today=self._work.today(), now=now,
                 e_signature=signature,

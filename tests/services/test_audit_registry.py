@@ -401,6 +401,7 @@ RECIPES: dict[str, Callable[[Clinic], Prepared]] = {
     )(c.outcomes.record(_measure(_patient_for_therapist(c))).value),
     "DocumentService.make": _with_course(lambda c, v: c.documents.make(v.course.patient_id, DocumentKind.CONSENT)),
     "DocumentService.for_patient": _with_course(lambda c, v: c.documents.for_patient(v.course.patient_id)),
+    "DocumentService.ready": _with_course(lambda c, v: c.documents.ready(v.course.patient_id, DocumentKind.CONSENT)),
     "DocumentService.open": _with_document(lambda c, d: c.documents.open(d.id)),
     "DocumentService.record_wet_signature": _with_document(
         lambda c, d: c.documents.record_wet_signature(d.id, d.version, TODAY, "Rei Tanaka")

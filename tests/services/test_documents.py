@@ -256,3 +256,26 @@ def test_revoking_withdraws_every_consent_for_the_route(clinic: Clinic, cw: Cour
     assert states == {older.id: DocumentState.REVOKED, newer.id: DocumentState.REVOKED}
     sign(clinic, cw.patient(ESCORTED))  # a new consent after the withdrawal counts again
     assert consented_routes_of(clinic, cw.patient(ESCORTED)) == {Route.IV}
+
+
+def test_signing_on_screen_is_for_the_version_the_patient_was_shown(clinic: Clinic, cw: CourseWorld) -> None:
+    with pytest.raises(ValidationFailed, match="no open treatment course"):
+        clinic.documents.ready(cw.patient(ESCORTED), DocumentKind.CONSENT)  # asked before anyone signs
+    new_course(clinic, cw)
+    shown = clinic.documents.ready(cw.patient(ESCORTED), DocumentKind.CONSENT)
+    assert (shown.template_code, shown.template_version) == ("consent-iv", 1)
+    assert shown.title == "Informed consent for IV ketamine infusion"
+    with clinic.database.transaction() as session:  # an admin saves a new version meanwhile
+        session.execute(text("UPDATE document_templates SET status = 'retired' WHERE code = 'consent-iv'"))
+        session.execute(
+            text(
+                "INSERT INTO document_templates (code, version, status, kind, title, routes, language, body, "
+                "saved_at, row_version) SELECT code, 2, 'active', kind, title, routes, language, body, saved_at, 1 "
+                "FROM document_templates WHERE code = 'consent-iv'"
+            )
+        )
+    with pytest.raises(ValidationFailed, match="changed while the patient was signing"):
+        sign(clinic, cw.patient(ESCORTED), template_id=shown.template_id)
+    assert count(clinic) == 0
+    again = clinic.documents.ready(cw.patient(ESCORTED), DocumentKind.CONSENT)
+    assert sign(clinic, cw.patient(ESCORTED), template_id=again.template_id).document.template_version == 2

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from kapdesk.domain.appointments import AppointmentKind, Status
 from kapdesk.domain.clashes import NotReady
@@ -181,6 +181,12 @@ def test_signing_on_screen_keeps_the_drawn_signature_and_typed_name_in_the_store
     assert "Ada Lovelace" in pdf_text(opened.pdf)
 
 
+def test_nobody_is_asked_to_sign_a_consent_that_cannot_be_made(qtbot, cw: CourseWorld, open_panel) -> None:  # type: ignore[no-untyped-def]
+    panel = open_panel(cw.patient(0))  # screened, but no course: no route to consent to
+    assert panel.sign_on_screen() is None and panel.dialog is None
+    assert panel.message.isVisible() and "no open treatment course" in panel.message.text()
+
+
 def test_signing_on_screen_is_refused_at_each_field_that_is_missing(
     qtbot, sqlite_clinic: Clinic, cw: CourseWorld, open_panel
 ) -> None:  # type: ignore[no-untyped-def]
@@ -189,6 +195,7 @@ def test_signing_on_screen_is_refused_at_each_field_that_is_missing(
     dialog = panel.sign_on_screen()
     assert dialog is not None
     qtbot.waitExposed(dialog)
+    assert "consent-iv version 1" in dialog.findChild(QLabel).text()  # what the patient signs, named up front
     dialog.witness.clear()
     click(qtbot, dialog.sign_button)
     assert {k for k, slot in dialog.slots.items() if slot.has_error} == {"signature", "typed_name", "agreed", "witness"}

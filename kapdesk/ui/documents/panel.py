@@ -7,7 +7,9 @@ change while it is shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt
@@ -64,6 +66,9 @@ def documents_tab(clinic: Clinic, bus: ChangeBus, settings: QSettings) -> ChartT
 
     # Alt+O: D, N and S already open the Discontinue button, the Notes tab and the Screening tab.
     return ChartTab("D&ocuments", make, allowed=lambda actor: actor.may(Permission.PRINT_DOCUMENTS))
+
+
+T = TypeVar("T")
 
 
 def state_words(document: PatientDocument) -> str:
@@ -225,17 +230,25 @@ class DocumentsPanel(RecordPanel):
 
     def make(self, kind: DocumentKind) -> PdfPreviewDialog | None:
         """One click: the document from the active template for the current course, then its preview."""
+        outcome = self._try(kind, lambda: self._service.make(self.patient_id, kind))
+        if outcome is None:
+            return None
+        self._after(outcome, outcome.value.document.id)
+        return self.show_preview(outcome.value)
+
+    def _try(self, kind: DocumentKind, call: Callable[[], T]) -> T | None:
+        """Make (or check) a document; a refusal names every missing fact in the message line."""
         what = MAKES[kind][1]
         try:
-            outcome = self._service.make(self.patient_id, kind)
+            found = call()
         except ValidationFailed as failure:  # every missing fact, in words
             self.show_message(f"Can't make {what}: " + " ".join(as_sentence(e.message) for e in failure.errors))
             return None
         except KapdeskError as error:
             self.show_message(f"Can't make {what}: {error}")
             return None
-        self._after(outcome, outcome.value.document.id)
-        return self.show_preview(outcome.value)
+        self.show_message("")
+        return found
 
     def open_selected(self) -> PdfPreviewDialog | None:
         document = self.selected()
@@ -259,7 +272,11 @@ class DocumentsPanel(RecordPanel):
     def sign_on_screen(self) -> SignOnScreenDialog | None:
         if self._refused or self.busy():
             return None
-        dialog = SignOnScreenDialog(self._service, self.patient_id, self._actor.display_name, self.window())
+        # Nobody signs for a consent that can't be made: the same check first, and the version they are shown.
+        ready = self._try(DocumentKind.CONSENT, lambda: self._service.ready(self.patient_id, DocumentKind.CONSENT))
+        if ready is None:
+            return None
+        dialog = SignOnScreenDialog(self._service, self.patient_id, ready, self._actor.display_name, self.window())
         dialog.saved.connect(self._signed_on_screen)
         return self.open_dialog(dialog)
 

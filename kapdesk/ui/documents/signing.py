@@ -31,7 +31,7 @@ from kapdesk.domain.patient_documents import (
     PatientDocument,
     check_electronic_signature,
 )
-from kapdesk.services.documents import DocumentService
+from kapdesk.services.documents import DocumentService, Ready
 from kapdesk.ui.admin.fields import MessageSlot, OutlinedSlot, clear_field_errors, outlined, show_field_errors
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.widgets.message_styles import WARNING_BOX
@@ -109,15 +109,18 @@ class SignOnScreenDialog(_DocumentForm):
     """The patient signs the consent for their current course's route on the pad; the signed consent is made and
     kept in one step (its PDF carries the drawing, the typed name and the time)."""
 
-    def __init__(self, service: DocumentService, patient_id: int, witness: str, parent: QWidget | None = None):
+    def __init__(
+        self, service: DocumentService, patient_id: int, ready: Ready, witness: str, parent: QWidget | None = None
+    ):
         super().__init__(
             "Sign the consent on screen",
-            "<b>Informed consent for the patient's current course</b><br>Go through the consent with the patient "
-            "first. They sign in the box, type their full name and tick that they agree to sign electronically; "
-            "the staff member watching signs as witness.",
+            f"<b>{escape(ready.title)}</b> ({escape(ready.template_code)} version {ready.template_version})<br>Go "
+            "through this consent with the patient first (print or preview it from the Documents tab). They sign "
+            "in the box, type their full name and tick that they agree to sign electronically; the staff member "
+            "watching signs as witness.",
             parent,
         )
-        self._service, self._patient_id = service, patient_id
+        self._service, self._patient_id, self.ready = service, patient_id, ready
         self.pad = SignaturePad()
         self.typed_name = QLineEdit()
         self.typed_name.setMaxLength(NAME_MAX)
@@ -151,7 +154,12 @@ class SignOnScreenDialog(_DocumentForm):
             return False
         return self.apply(
             lambda: self._service.sign_on_screen(
-                self._patient_id, signature_png=png, typed_name=typed, agreed=agreed, witness=witness
+                self._patient_id,
+                signature_png=png,
+                typed_name=typed,
+                agreed=agreed,
+                witness=witness,
+                template_id=self.ready.template_id,
             )
         )
 
