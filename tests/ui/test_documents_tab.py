@@ -200,6 +200,10 @@ def test_signing_on_screen_is_refused_at_each_field_that_is_missing(
     click(qtbot, dialog.sign_button)
     assert {k for k, slot in dialog.slots.items() if slot.has_error} == {"signature", "typed_name", "agreed", "witness"}
 
+    qtbot.mouseClick(dialog.pad.ink, Qt.MouseButton.LeftButton, pos=QPoint(60, 90))  # a dot is not a signature
+    click(qtbot, dialog.sign_button)
+    assert "too small to be a signature" in dialog.slots["signature"].error.text()
+    dialog.pad.clear()
     draw_signature(qtbot, dialog.pad)
     qtbot.keyClicks(dialog.typed_name, "Ada Lovelace")
     qtbot.keyClicks(dialog.witness, "Rei Tanaka")

@@ -148,6 +148,11 @@ class SignOnScreenDialog(_DocumentForm):
         png = self.pad.png()
         typed, agreed, witness = self.typed_name.text(), self.agreed.isChecked(), self.witness.text()
         errors = check_electronic_signature(typed, agreed, png, witness)
+        if self.pad.too_small():
+            errors = [e for e in errors if e.field != "signature"]
+            errors.append(
+                FieldError("signature", "That is too small to be a signature: clear it and sign across the box.")
+            )
         if errors:  # the same rule the service applies: said at once, before a PDF is made
             clear_field_errors(self.slots, self.form_error)
             self.show_errors(errors)

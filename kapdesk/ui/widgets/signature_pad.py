@@ -17,6 +17,7 @@ INK_WIDTH = 2.6  # screen pixels; the PNG is drawn at EXPORT_SCALE times this
 EXPORT_SCALE = 2.0  # the PNG has twice the screen's pixels: crisp at a printed signature's size
 EXPORT_MARGIN = 10.0  # screen pixels of white around the strokes
 EXPORT_MAX = QSize(1200, 400)  # a signature, not a poster: larger drawings are scaled down to fit
+MIN_WIDTH = 40.0  # screen pixels the strokes must span: a dot or a tick is not a signature
 GUIDE = QColor("#9aa5b1")
 
 
@@ -136,6 +137,13 @@ class SignaturePad(QWidget):
 
     def is_empty(self) -> bool:
         return not self.ink.strokes
+
+    def too_small(self) -> bool:
+        """Something is drawn, but narrower than any signature (a slip of the pen, a dot)."""
+        bounds = QRectF()
+        for path in self.ink.paths():
+            bounds = bounds.united(path.boundingRect())
+        return not self.is_empty() and bounds.width() < MIN_WIDTH
 
     def clear(self) -> None:
         self.ink.clear()
