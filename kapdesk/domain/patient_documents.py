@@ -10,6 +10,7 @@ from enum import StrEnum
 from kapdesk.domain.appointments import Route
 from kapdesk.domain.document_templates import DocumentKind
 from kapdesk.domain.errors import FieldError
+from kapdesk.domain.folding import fold
 
 NAME_MAX = 200
 REASON_MAX = 500
@@ -126,6 +127,17 @@ def check_revocation(
     elif len(reason) > REASON_MAX:
         errors.append(FieldError("reason", f"Keep the reason under {REASON_MAX} characters."))
     return errors
+
+
+def typed_name_matches(typed: str, first_name: str, last_name: str, preferred_name: str = "") -> bool:
+    """Whether a name typed at signing is the patient's: their last name and their first (or preferred) name, in
+    any order, case and accents aside ("zoe muller" is Zoë Müller; "Z. Müller" is not)."""
+    words = fold(typed)
+    return (
+        bool(fold(last_name))
+        and fold(last_name) in words
+        and any(fold(name) and fold(name) in words for name in (first_name, preferred_name))
+    )
 
 
 def check_name(name: str, field: str, what: str) -> list[FieldError]:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from kapdesk.db.models import Patient, PatientDocumentRow
+from kapdesk.domain.appointments import Route
 from kapdesk.domain.audit import Action, Category
 from kapdesk.domain.changes import Changes, Outcome
 from kapdesk.domain.document_templates import DocumentKind
@@ -29,6 +30,7 @@ from kapdesk.domain.patient_documents import (
     check_revocation,
     check_wet_signature,
 )
+from kapdesk.domain.patients import PatientRecord
 from kapdesk.domain.permissions import Permission
 from kapdesk.services.audit_trail import Entry
 from kapdesk.services.document_making import Made, course_facts, make_pdf, prepare
@@ -40,14 +42,14 @@ from kapdesk.services.work import Unit, Work, audited
 
 @dataclass(frozen=True)
 class Ready:
+    """What `make` would produce now, for the person about to print or sign it."""
+
     title: str
     template_id: int
     template_code: str
     template_version: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.title} ({self.template_code} v{self.template_version})"
+    route: Route | None  # the course's
+    patient: PatientRecord
 
 
 class DocumentService:
@@ -88,8 +90,8 @@ class DocumentService:
             course = course_facts(unit.connection, patient_id, course_id, self._work.clock())
             found = prepare(unit.connection, patient, kind, course, today=self._work.today())
             unit.record(_entry(Action.VIEW, patient_id, "", f"checked a {kind.value} can be made"))
-        template = found.template
-        return Ready(found.title, template.id, template.code, template.version)
+        template, route = found.template, course.route if course is not None else None
+        return Ready(found.title, template.id, template.code, template.version, route, patient)
 
     # -- making ----------------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from kapdesk.domain.document_templates import (
 )
 from kapdesk.domain.document_values import CourseFacts, document_values, duration
 from kapdesk.domain.errors import FieldError
+from kapdesk.domain.patient_documents import typed_name_matches
 from kapdesk.domain.patients import PatientRecord
 from kapdesk.domain.settings import ClinicSettings
 
@@ -367,3 +368,20 @@ def test_each_handout_covers_its_clinical_points(code: str) -> None:
     for point, needed in HANDOUT_POINTS[code].items():
         missing = [w for w in needed if w not in text]
         assert not missing, f"{code} lacks {point}: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "matches"),
+    [
+        ("Zoë Müller", True),
+        ("zoe muller", True),  # case and accents aside
+        ("Müller, Zoë", True),  # any order
+        ("Zo Müller", False),
+        ("Z. Müller", False),
+        ("Zoë", False),
+        ("Zoë Anne Müller-Ngô", True),  # middle and double names around both
+        ("Jo Müller", True),  # the preferred name
+    ],
+)
+def test_a_typed_signing_name_must_be_the_patients(typed: str, matches: bool) -> None:
+    assert typed_name_matches(typed, "Zoë", "Müller", "Jo") is matches

@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 
 from kapdesk.domain.appointments import AppointmentKind, Status
 from kapdesk.domain.clashes import NotReady
@@ -353,3 +353,37 @@ def test_a_second_make_reaches_other_charts_through_the_bus(qtbot, sqlite_clinic
         qtbot.waitExposed(panel)
     panels[0].make(DocumentKind.CONSENT)
     assert panels[1].model.rowCount() == 1  # the other open chart reloaded
+
+
+def test_a_name_not_the_patients_and_a_second_consent_are_asked_about_first(
+    qtbot, sqlite_clinic: Clinic, cw: CourseWorld, open_panel, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    booked_course(sqlite_clinic, cw)
+    panel = open_panel(cw.patient(0))
+    asked: list[str] = []
+    reply = [QMessageBox.StandardButton.No]
+
+    def answer(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return reply[0]
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    dialog = panel.sign_on_screen()
+    assert dialog is not None
+    draw_signature(qtbot, dialog.pad)
+    qtbot.keyClicks(dialog.typed_name, "Grace Hopper")
+    dialog.agreed.setChecked(True)
+    click(qtbot, dialog.sign_button)
+    assert "is not the name on the record (Ada Lovelace)" in asked[-1]
+    assert dialog.isVisible() and sqlite_clinic.documents.for_patient(cw.patient(0)) == []  # No: nothing signed
+    reply[0] = QMessageBox.StandardButton.Yes  # say, the legal name the record doesn't show yet
+    click(qtbot, dialog.sign_button)
+    assert not dialog.isVisible() and len(sqlite_clinic.documents.for_patient(cw.patient(0))) == 1
+
+    reply[0] = QMessageBox.StandardButton.No
+    assert panel.make(DocumentKind.CONSENT) is None  # a valid one is on file: asked, and No makes nothing
+    assert "is on file and still valid" in asked[-1]
+    assert len(sqlite_clinic.documents.for_patient(cw.patient(0))) == 1
+    reply[0] = QMessageBox.StandardButton.Yes
+    assert panel.make(DocumentKind.CONSENT) is not None
+    assert len(sqlite_clinic.documents.for_patient(cw.patient(0))) == 2

@@ -39,6 +39,7 @@ from kapdesk.ui.documents.preview import PdfPreviewDialog
 from kapdesk.ui.documents.signing import PaperSignatureDialog, RevokeDialog, SignOnScreenDialog
 from kapdesk.ui.formatting import show_date
 from kapdesk.ui.patients.chart_tabs import ChartTab
+from kapdesk.ui.widgets.confirm import may_proceed
 from kapdesk.ui.widgets.record_panel import RecordPanel, records_table
 from kapdesk.ui.widgets.rows_model import Index, RowsTableModel
 
@@ -229,12 +230,30 @@ class DocumentsPanel(RecordPanel):
     # -- actions -------------------------------------------------------------------------------------
 
     def make(self, kind: DocumentKind) -> PdfPreviewDialog | None:
-        """One click: the document from the active template for the current course, then its preview."""
+        """One click: the document from the active template for the current course, then its preview. A consent
+        while a signed one for the same route is on file asks first: a second copy to sign is rarely wanted."""
+        if kind is DocumentKind.CONSENT and not self._another_consent_wanted():
+            return None
         outcome = self._try(kind, lambda: self._service.make(self.patient_id, kind))
         if outcome is None:
             return None
         self._after(outcome, outcome.value.document.id)
         return self.show_preview(outcome.value)
+
+    def _another_consent_wanted(self) -> bool:
+        ready = self._try(DocumentKind.CONSENT, lambda: self._service.ready(self.patient_id, DocumentKind.CONSENT))
+        if ready is None:
+            return False
+        on_file = next((d for d in self.documents if d.valid_consent and d.route == ready.route), None)
+        if on_file is None or on_file.signed_at is None:
+            return True
+        signed = show_date(to_local(on_file.signed_at, self._zone).date())
+        return may_proceed(
+            self,
+            "Another consent?",
+            f"A consent for {on_file.route.label if on_file.route else 'this route'} signed on {signed} is on file "
+            "and still valid. Make a new one to sign anyway?",
+        )
 
     def _try(self, kind: DocumentKind, call: Callable[[], T]) -> T | None:
         """Make (or check) a document; a refusal names every missing fact in the message line."""

@@ -30,10 +30,12 @@ from kapdesk.domain.patient_documents import (
     NAME_MAX,
     PatientDocument,
     check_electronic_signature,
+    typed_name_matches,
 )
 from kapdesk.services.documents import DocumentService, Ready
 from kapdesk.ui.admin.fields import MessageSlot, OutlinedSlot, clear_field_errors, outlined, show_field_errors
 from kapdesk.ui.formatting import show_date
+from kapdesk.ui.widgets.confirm import may_proceed
 from kapdesk.ui.widgets.message_styles import WARNING_BOX
 from kapdesk.ui.widgets.signature_pad import SignaturePad
 from kapdesk.ui.widgets.validated_form import FieldSlot, add_row
@@ -156,6 +158,17 @@ class SignOnScreenDialog(_DocumentForm):
         if errors:  # the same rule the service applies: said at once, before a PDF is made
             clear_field_errors(self.slots, self.form_error)
             self.show_errors(errors)
+            return False
+        patient = self.ready.patient
+        if not typed_name_matches(typed, patient.first_name, patient.last_name, patient.preferred_name) and not (
+            may_proceed(
+                self,
+                "A different name?",
+                f"The name typed, “{typed.strip()}”, is not the name on the record ({patient.first_name} "
+                f"{patient.last_name}). Sign with it anyway (say, a legal name the record doesn't show yet)?",
+            )
+        ):
+            self.typed_name.setFocus()
             return False
         return self.apply(
             lambda: self._service.sign_on_screen(

@@ -1,4 +1,4 @@
-"""The one question kapdesk asks before throwing typed work away."""
+"""The questions kapdesk asks before throwing typed work away, or before doing something rarely meant."""
 
 from __future__ import annotations
 
@@ -15,3 +15,15 @@ def may_discard(parent: QWidget, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Discard
+
+
+def may_proceed(parent: QWidget, title: str, text: str) -> bool:
+    """True only if the user chose Yes; No (the default, and Escape) leaves things as they are."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
