@@ -74,8 +74,7 @@ class EntryDialog(QDialog):
         self.field(name, caption, edit, required)
         return edit
 
-    def submit(self) -> Outcome[object]:
-        raise NotImplementedError
+    submit: Callable[[], Outcome[object]]  # each dialog's own call to the service, made by `save`
 
     def save(self) -> bool:
         try:

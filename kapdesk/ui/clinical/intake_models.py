@@ -57,8 +57,7 @@ class EntriesModel(RowsTableModel):
         self._ended = ended
         self._concern = concern
 
-    def _cell(self, entry: Any, column: int) -> str:
-        raise NotImplementedError
+    _cell: Callable[[Any, int], str]  # each list's own columns
 
     def set_rows(self, rows: list[Any]) -> None:
         self._replace(rows)

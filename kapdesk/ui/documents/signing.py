@@ -86,8 +86,7 @@ class _DocumentForm(QDialog):
         self.ok_button.setDefault(True)
         return self.ok_button
 
-    def submit(self) -> bool:
-        raise NotImplementedError
+    submit: Callable[[], bool]  # each form's own checks and service call, run by its OK button
 
     def show_errors(self, errors: list[FieldError]) -> None:
         show_field_errors(self.slots, errors, self.form_error)

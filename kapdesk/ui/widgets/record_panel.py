@@ -68,8 +68,7 @@ class RecordPanel(QWidget):
     def patient_id(self) -> int:
         return self._patient_id
 
-    def reload(self) -> None:
-        raise NotImplementedError
+    reload: Callable[[], None]  # each tab reads its own records (see `read`)
 
     def unsaved(self) -> str:
         """What this tab holds that is not saved yet, in words for a question before closing; empty if nothing."""
