@@ -33,3 +33,20 @@ def test_a_batch_reports_each_item_and_turns_the_collector_back_on(qtbot) -> Non
         task.start()
     assert blocker.args == [False] and done == [(1, 10), (2, 20), (3, 30)]
     assert seen == [False, False, False] and gc.isenabled()
+
+
+def test_a_bool_carried_by_a_signal_many_times_does_not_run_out_of_references() -> None:
+    """PySide6 6.12 drops a reference to True or False on every emit of a bool; kapdesk.ui.none_refs keeps them
+    alive (the suite's conftest and the app's launch call it). Without that this aborts the whole process."""
+    from PySide6.QtCore import QObject, Signal
+
+    class Carrier(QObject):
+        said = Signal(bool)
+
+    carrier = Carrier()
+    heard: list[bool] = []
+    carrier.said.connect(heard.append)
+    emits = 50_000  # False starts with a few thousand references here: unguarded, its count would reach zero
+    for _ in range(emits):
+        carrier.said.emit(False)
+    assert len(heard) == emits and heard[-1] is False
