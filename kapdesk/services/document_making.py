@@ -148,9 +148,16 @@ def make_pdf(
     today: date,
     now: datetime,
     e_signature: object | None = None,
+    expected_template_id: int | None = None,
 ) -> Made:
-    """`e_signature`: a patient_document.ESignature to print into the patient's signature block."""
+    """`e_signature`: a patient_document.ESignature to print into the patient's signature block.
+    `expected_template_id`: the version the patient was shown; if the active one changed since, nothing is made."""
     ready = prepare(connection, patient, kind, course, today=today)
+    if expected_template_id is not None and ready.template.id != expected_template_id:
+        raise ValidationFailed(
+            [FieldError("template", f"The text changed while the patient was reading it (now version "
+                        f"{ready.template.version}). Nothing was signed: go through the new text with the patient.")]
+        )  # fmt: skip
     from kapdesk.documents.patient_document import DocumentPage, document_pdf
 
     template, head = ready.template, ready.head

@@ -274,7 +274,7 @@ def test_signing_on_screen_is_for_the_version_the_patient_was_shown(clinic: Clin
                 "FROM document_templates WHERE code = 'consent-iv'"
             )
         )
-    with pytest.raises(ValidationFailed, match="changed while the patient was signing"):
+    with pytest.raises(ValidationFailed, match="changed while the patient was reading it"):
         sign(clinic, cw.patient(ESCORTED), template_id=shown.template_id)
     assert count(clinic) == 0
     again = clinic.documents.ready(cw.patient(ESCORTED), DocumentKind.CONSENT)
